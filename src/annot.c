@@ -1,0 +1,393 @@
+/*
+ * annot — the agentenv.io/ annotation table (see annot.h).
+ */
+#include "annot.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "ynode.h"
+
+/* The annotation being read, for parsers and their messages. */
+struct annot_ctx {
+	struct pod_template *pt;
+	struct service *svc;
+	const char *key;		/* the full annotation key */
+	const char *value;
+	size_t len;
+	struct where where;		/* the value's line */
+	const char *field_prefix;	/* where the annotation was found */
+};
+
+static void refuse(struct annot_ctx *c, const char *item, size_t len,
+		   const char *why)
+{
+	diag_error(&c->where, "%smetadata.annotations[\"%s\"]: '%.*s' %s",
+		   c->field_prefix, c->key, (int)len, item, why);
+}
+
+bool annot_split_list(const char *s, size_t len,
+		      bool (*fn)(void *data, const char *item, size_t len),
+		      void *data)
+{
+	const char *p = s, *end = s + len;
+
+	for (;;) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *item_end = comma ? comma : end;
+		const char *a = p, *b = item_end;
+
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (a == b)
+			return false;
+		if (!fn(data, a, (size_t)(b - a)))
+			return true;
+		if (!comma)
+			return true;
+		p = comma + 1;
+	}
+}
+
+/* Parsers: one per annotation; each validates and stores. */
+
+static bool read_bool(struct annot_ctx *c, bool *out)
+{
+	const char *why;
+
+	if (parse_bool(c->value, c->len, out, &why))
+		return true;
+	refuse(c, c->value, c->len, why);
+	return false;
+}
+
+static void parse_service(struct annot_ctx *c)
+{
+	(void)c;	/* read before the table: it names the service */
+}
+
+static void parse_runtime_class(struct annot_ctx *c)
+{
+	const char *why;
+
+	if (!valid_runtime_class(c->value, c->len, &why)) {
+		refuse(c, c->value, c->len, why);
+		return;
+	}
+	c->svc->runtime_class = xmemdup0(c->value, c->len);
+}
+
+static void parse_sidecar(struct annot_ctx *c)
+{
+	static const char *const forms[] = { "auto", "native", "container" };
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (c->len == strlen(forms[i]) &&
+		    !memcmp(c->value, forms[i], c->len)) {
+			c->svc->sidecar = (enum sidecar_form)i;
+			return;
+		}
+	}
+	refuse(c, c->value, c->len, "is not a sidecar form: use auto, "
+	       "native or container");
+}
+
+static void parse_dns_record(struct annot_ctx *c)
+{
+	read_bool(c, &c->svc->dns_record);
+}
+
+static void parse_network_isolated(struct annot_ctx *c)
+{
+	read_bool(c, &c->svc->isolated);
+}
+
+static void parse_inject(struct annot_ctx *c)
+{
+	bool inject;
+
+	(void)read_bool(c, &inject);	/* "false" was handled first */
+}
+
+/* List annotations: one item parser each, run through annot_split_list. */
+
+static bool item_dns_record(void *data, const char *s, size_t len)
+{
+	struct annot_ctx *c = data;
+	const char *why;
+
+	if (!valid_dns_record(s, len, &why))
+		refuse(c, s, len, why);
+	else
+		strlist_add(&c->svc->dns_records, s, len);
+	return true;
+}
+
+static bool item_port(void *data, const char *s, size_t len)
+{
+	struct annot_ctx *c = data;
+	struct service *svc = c->svc;
+	enum protocol proto;
+	unsigned port;
+	const char *why;
+	size_t i;
+
+	if (!parse_service_port(s, len, &port, &proto, &why)) {
+		refuse(c, s, len, why);
+		return true;
+	}
+	for (i = 0; i < svc->nr_ports; i++)
+		if (svc->ports[i].number == port &&
+		    svc->ports[i].protocol == proto)
+			return true;	/* a duplicate is harmless */
+	svc->ports = xgrow(svc->ports, sizeof(*svc->ports), svc->nr_ports + 1,
+			   &svc->alloc_ports);
+	svc->ports[svc->nr_ports].number = port;
+	svc->ports[svc->nr_ports].protocol = proto;
+	svc->nr_ports++;
+	return true;
+}
+
+static bool item_network(void *data, const char *s, size_t len)
+{
+	struct annot_ctx *c = data;
+	const char *why;
+
+	if (!valid_network_name(s, len, &why))
+		refuse(c, s, len, why);
+	else
+		strlist_add(&c->svc->networks, s, len);
+	return true;
+}
+
+static bool item_domain(void *data, const char *s, size_t len)
+{
+	struct annot_ctx *c = data;
+	const char *why;
+
+	if (!valid_domain(s, len, &why))
+		refuse(c, s, len, why);
+	else
+		strlist_add(&c->svc->egress.domains, s, len);
+	return true;
+}
+
+static bool item_domain_port(void *data, const char *s, size_t len)
+{
+	struct annot_ctx *c = data;
+	struct egress *e = &c->svc->egress;
+	struct domain_port *dp;
+	const char *why, *domain;
+	size_t domain_len;
+	enum protocol proto;
+	unsigned port;
+
+	if (!parse_domain_port(s, len, &port, &proto, &domain, &domain_len,
+			       &why)) {
+		refuse(c, s, len, why);
+		return true;
+	}
+	e->ports = xgrow(e->ports, sizeof(*e->ports), e->nr_ports + 1,
+			 &e->alloc_ports);
+	dp = &e->ports[e->nr_ports++];
+	dp->number = port;
+	dp->protocol = proto;
+	dp->domain = domain_len ? xmemdup0(domain, domain_len) : NULL;
+	return true;
+}
+
+static bool item_cidr(void *data, const char *s, size_t len)
+{
+	struct annot_ctx *c = data;
+	const char *why;
+
+	if (!valid_cidr(s, len, &why))
+		refuse(c, s, len, why);
+	else
+		strlist_add(&c->svc->egress.cidrs, s, len);
+	return true;
+}
+
+static bool item_entity(void *data, const char *s, size_t len)
+{
+	struct annot_ctx *c = data;
+	const char *why;
+
+	if (!valid_entity(s, len, &why))
+		refuse(c, s, len, why);
+	else
+		strlist_add(&c->svc->egress.entities, s, len);
+	return true;
+}
+
+struct annotation {
+	const char *key;
+	void (*parse)(struct annot_ctx *c);
+	bool (*item)(void *data, const char *s, size_t len);
+};
+
+static const struct annotation annotation_table[] = {
+	{ ANNOTATION_PREFIX "inject", parse_inject, NULL },
+	{ ANNOTATION_PREFIX "service", parse_service, NULL },
+	{ ANNOTATION_PREFIX "runtime-class", parse_runtime_class, NULL },
+	{ ANNOTATION_PREFIX "sidecar", parse_sidecar, NULL },
+	{ ANNOTATION_PREFIX "dns-record", parse_dns_record, NULL },
+	{ ANNOTATION_PREFIX "additional-dns-records", NULL, item_dns_record },
+	{ ANNOTATION_PREFIX "ports", NULL, item_port },
+	{ ANNOTATION_PREFIX "networks", NULL, item_network },
+	{ ANNOTATION_PREFIX "network-isolated", parse_network_isolated,
+	  NULL },
+	{ ANNOTATION_PREFIX "allow-domains", NULL, item_domain },
+	{ ANNOTATION_PREFIX "allow-domains-ports", NULL, item_domain_port },
+	{ ANNOTATION_PREFIX "allow-cidr", NULL, item_cidr },
+	{ ANNOTATION_PREFIX "allow-entities", NULL, item_entity },
+};
+
+#define NR_ANNOTATIONS (sizeof(annotation_table) / sizeof(annotation_table[0]))
+
+static const struct annotation *find_annotation(const char *key, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < NR_ANNOTATIONS; i++)
+		if (strlen(annotation_table[i].key) == len &&
+		    !memcmp(annotation_table[i].key, key, len))
+			return &annotation_table[i];
+	return NULL;
+}
+
+/* Refuse agentenv.io/ annotations we do not know (typos). */
+static void check_unknown(struct pod_template *pt, struct fy_node *map,
+			  const char *field_prefix)
+{
+	size_t plen = strlen(ANNOTATION_PREFIX);
+	struct fy_node_pair *p;
+	void *iter = NULL;
+
+	while (ynode_is_mapping(map) &&
+	       (p = fy_node_mapping_iterate(map, &iter))) {
+		size_t len;
+		const char *key = ynode_scalar(fy_node_pair_key(p), &len);
+		struct where w = pt->where;
+
+		if (!key || len < plen || memcmp(key, ANNOTATION_PREFIX, plen) ||
+		    find_annotation(key, len))
+			continue;
+		w.line = ynode_line(fy_node_pair_key(p));
+		diag_error(&w, "%smetadata.annotations[\"%.*s\"]: unknown "
+			   "annotation: the agentenv.io/ annotations are "
+			   "inject, service, runtime-class, sidecar, "
+			   "dns-record, additional-dns-records, ports, "
+			   "networks, network-isolated, allow-domains, "
+			   "allow-domains-ports, allow-cidr, allow-entities",
+			   field_prefix, (int)len, key);
+	}
+}
+
+/* Where pt's annotation key is, and its value as a string. */
+static bool lookup(struct annot_ctx *c, const char *key)
+{
+	struct fy_node *pod_map = ynode_path(c->pt->pod,
+					     "/metadata/annotations");
+	struct fy_node *v = ynode_get(pod_map, key);
+
+	c->key = key;
+	c->field_prefix = c->pt->field_prefix;
+	if (!v) {
+		v = ynode_get(ynode_path(c->pt->object,
+					 "/metadata/annotations"), key);
+		c->field_prefix = "";
+	}
+	if (!v)
+		return false;
+	c->value = ynode_scalar(v, &c->len);
+	c->where = c->pt->where;
+	c->where.line = ynode_line(v) ? ynode_line(v) : c->where.line;
+	return c->value != NULL;
+}
+
+static bool is_opted_out(struct pod_template *pt)
+{
+	struct annot_ctx c = { .pt = pt };
+
+	return lookup(&c, ANNOTATION_PREFIX "inject") && c.len == 5 &&
+	       !memcmp(c.value, "false", 5);
+}
+
+/* agentenv.io/service, else the inspect/service label, else container 0. */
+static char *service_name(struct pod_template *pt)
+{
+	struct annot_ctx c = { .pt = pt };
+	struct fy_node *label = pod_label(pt, "inspect/service");
+	struct fy_node *first = ynode_at(ynode_get(pt->spec, "containers"), 0);
+	const char *why;
+
+	if (lookup(&c, ANNOTATION_PREFIX "service")) {
+		if (valid_service_name(c.value, c.len, &why))
+			return xmemdup0(c.value, c.len);
+		refuse(&c, c.value, c.len, why);
+		return NULL;
+	}
+	c.where = pt->where;
+	if (label) {
+		c.value = ynode_scalar(label, &c.len);
+		if (valid_service_name(c.value, c.len, &why))
+			return xmemdup0(c.value, c.len);
+		c.where.line = ynode_line(label);
+		diag_error(&c.where, "%smetadata.labels[\"inspect/service\"]: "
+			   "'%.*s' %s", pt->field_prefix, (int)c.len, c.value,
+			   why);
+		return NULL;
+	}
+	c.value = ynode_scalar(ynode_get(first, "name"), &c.len);
+	if (valid_service_name(c.value, c.len, &why))
+		return xmemdup0(c.value, c.len);
+	diag_error(&c.where, "%sspec.containers[0].name: '%.*s' cannot name "
+		   "the sandbox service: it %s; set the agentenv.io/service "
+		   "annotation", pt->field_prefix, (int)c.len, c.value,
+		   why + 3);
+	return NULL;
+}
+
+void annot_read(struct pod_template *pt, struct sandbox *sb)
+{
+	struct service *svc;
+	char *name;
+	size_t i;
+
+	if (is_opted_out(pt)) {
+		pt->opted_out = true;
+		return;
+	}
+	check_unknown(pt, ynode_path(pt->pod, "/metadata/annotations"),
+		      pt->field_prefix);
+	if (pt->pod != pt->object)
+		check_unknown(pt, ynode_path(pt->object,
+					     "/metadata/annotations"), "");
+	name = service_name(pt);
+	if (!name)
+		return;
+	pt->service = sb->nr;
+	svc = sandbox_add_service(sb);
+	svc->name = name;
+	svc->where = pt->where;
+	svc->hook = pt->hook;
+	svc->sidecar = sb->settings->sidecar;
+	for (i = 0; i < NR_ANNOTATIONS; i++) {
+		const struct annotation *a = &annotation_table[i];
+		struct annot_ctx c = { .pt = pt, .svc = svc };
+
+		if (!lookup(&c, a->key))
+			continue;
+		if (a->parse) {
+			a->parse(&c);
+		} else if (!annot_split_list(c.value, c.len, a->item, &c)) {
+			refuse(&c, c.value, c.len, "has an empty item: write "
+			       "a comma-separated list such as 'a, b'");
+		}
+	}
+}

@@ -1,0 +1,38 @@
+/*
+ * annot — the chart author's interface: the agentenv.io/ annotations of a
+ * pod template, validated and turned into one sandbox service.
+ *
+ * A table maps each annotation to its parser; list annotations are
+ * comma-separated with blanks around items ignored. Every refused value is
+ * reported through diag (document, workload, field, value, what is
+ * accepted), and reading goes on so that one run reports them all. An
+ * unknown agentenv.io/ annotation is refused too: a typo must not silently
+ * leave a sandbox more open than meant.
+ */
+#ifndef AGENTENV_ANNOT_H
+#define AGENTENV_ANNOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sandbox.h"
+#include "workload.h"
+
+#define ANNOTATION_PREFIX "agentenv.io/"
+
+/*
+ * Read pt's annotations. When the workload is opted out, mark pt and add
+ * nothing; otherwise add its service to sb and set pt->service.
+ */
+void annot_read(struct pod_template *pt, struct sandbox *sb);
+
+/*
+ * Call fn for each comma-separated item of s (blanks around items
+ * trimmed). Returns false, after reporting nothing, when an item is empty;
+ * fn returns false to stop.
+ */
+bool annot_split_list(const char *s, size_t len,
+		      bool (*fn)(void *data, const char *item, size_t len),
+		      void *data);
+
+#endif

@@ -1,0 +1,184 @@
+/*
+ * buf — a growable byte buffer (see buf.h for the invariants).
+ */
+#include "buf.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+char buf_empty[1];
+
+void *xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (!p)
+		die("out of memory (allocating %zu bytes)", size);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p)
+		die("out of memory (allocating %zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t size)
+{
+	void *q = realloc(p, size ? size : 1);
+
+	if (!q)
+		die("out of memory (allocating %zu bytes)", size);
+	return q;
+}
+
+char *xmemdup0(const char *s, size_t len)
+{
+	char *p = xmalloc(len + 1);
+
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xmemdup0(s, strlen(s));
+}
+
+void *xgrow(void *p, size_t elem, size_t need, size_t *alloc)
+{
+	size_t n;
+
+	if (need <= *alloc)
+		return p;
+	n = *alloc ? *alloc : 8;
+	while (n < need) {
+		if (n > SIZE_MAX / 2 / elem)
+			die("out of memory (growing an array to %zu items)",
+			    need);
+		n *= 2;
+	}
+	*alloc = n;
+	return xrealloc(p, n * elem);
+}
+
+void buf_init(struct buf *b)
+{
+	b->data = buf_empty;
+	b->len = 0;
+	b->alloc = 0;
+}
+
+void buf_release(struct buf *b)
+{
+	if (b->alloc)
+		free(b->data);
+	buf_init(b);
+}
+
+char *buf_detach(struct buf *b, size_t *len)
+{
+	char *data = b->alloc ? b->data : xstrdup("");
+
+	if (len)
+		*len = b->len;
+	buf_init(b);
+	return data;
+}
+
+void buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->alloc)
+		b->data[0] = '\0';
+}
+
+static void buf_reserve(struct buf *b, size_t extra)
+{
+	size_t need;
+
+	if (extra > SIZE_MAX - b->len - 1)
+		die("out of memory (buffer of %zu bytes)", b->len);
+	need = b->len + extra + 1;
+	if (need <= b->alloc)
+		return;
+	if (!b->alloc) {
+		b->data = NULL;
+	}
+	b->data = xgrow(b->data, 1, need, &b->alloc);
+}
+
+void buf_add(struct buf *b, const void *data, size_t len)
+{
+	if (!len)
+		return;
+	buf_reserve(b, len);
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void buf_adds(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+void buf_addch(struct buf *b, char c)
+{
+	buf_add(b, &c, 1);
+}
+
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list copy;
+	int n;
+
+	va_copy(copy, ap);
+	n = vsnprintf(NULL, 0, fmt, copy);
+	va_end(copy);
+	if (n < 0)
+		die("cannot format a message (%s)", fmt);
+	buf_reserve(b, (size_t)n);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void buf_addf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(b, fmt, ap);
+	va_end(ap);
+}
+
+void buf_add_yaml_quoted(struct buf *b, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	buf_addch(b, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			buf_addch(b, '\\');
+			buf_addch(b, (char)c);
+		} else if (c < 0x20 || c == 0x7f) {
+			char esc[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+			buf_add(b, esc, sizeof(esc));
+		} else {
+			buf_addch(b, (char)c);
+		}
+	}
+	buf_addch(b, '"');
+}

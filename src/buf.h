@@ -1,0 +1,57 @@
+/*
+ * buf — a growable byte buffer, always NUL-terminated.
+ *
+ * Invariants (as git's strbuf):
+ *  - b->data is never NULL after buf_init(): an empty buffer points at a
+ *    static "" until the first append, so b->data can always be printed.
+ *  - b->data[b->len] == '\0'.
+ *  - Running out of memory is a system failure: the program dies with a
+ *    message (nothing has been written to stdout at that point, since the
+ *    output is written once at the very end).
+ */
+#ifndef AGENTENV_BUF_H
+#define AGENTENV_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *data;
+	size_t len;
+	size_t alloc;
+};
+
+#define BUF_INIT { buf_empty, 0, 0 }
+extern char buf_empty[];
+
+void buf_init(struct buf *b);
+void buf_release(struct buf *b);
+/* Give up ownership of the bytes: the caller frees the result. */
+char *buf_detach(struct buf *b, size_t *len);
+void buf_reset(struct buf *b);
+
+void buf_add(struct buf *b, const void *data, size_t len);
+void buf_adds(struct buf *b, const char *s);
+void buf_addch(struct buf *b, char c);
+void buf_addf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+
+/*
+ * Append s as a YAML double-quoted scalar: "..." with '"', '\\' and every
+ * control byte escaped, so no value can break out of its scalar, whatever
+ * it holds. Bytes >= 0x80 are copied: s must be valid UTF-8 (every string
+ * that reaches here came through libfyaml, which checks that).
+ */
+void buf_add_yaml_quoted(struct buf *b, const char *s, size_t len);
+
+/* Memory helpers that die on exhaustion (the system-failure tier). */
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xmemdup0(const char *s, size_t len);
+/* Grow *p (an array of *alloc elements of size elem) to hold need elements. */
+void *xgrow(void *p, size_t elem, size_t need, size_t *alloc);
+
+#endif

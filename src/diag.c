@@ -1,0 +1,208 @@
+/*
+ * diag — collected diagnostics and where they are written (see diag.h).
+ */
+#include "diag.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+
+static struct buf collected = BUF_INIT;
+static size_t error_count;
+
+static void add_where(struct buf *b, const struct where *w)
+{
+	if (!w || !w->doc)
+		return;
+	buf_addf(b, "document %zu", w->doc);
+	if (w->kind && w->name)
+		buf_addf(b, " (%s/%s)", w->kind, w->name);
+	else if (w->kind)
+		buf_addf(b, " (%s)", w->kind);
+	if (w->line)
+		buf_addf(b, ", line %zu", w->line);
+	buf_adds(b, ": ");
+}
+
+static void collect(const char *level, const struct where *w,
+		    const char *fmt, va_list ap)
+{
+	buf_addf(&collected, "agentenv-post: %s: ", level);
+	add_where(&collected, w);
+	buf_vaddf(&collected, fmt, ap);
+	buf_addch(&collected, '\n');
+}
+
+void diag_error(const struct where *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	collect("error", w, fmt, ap);
+	va_end(ap);
+	error_count++;
+}
+
+void diag_warning(const struct where *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	collect("warning", w, fmt, ap);
+	va_end(ap);
+}
+
+size_t diag_error_count(void)
+{
+	return error_count;
+}
+
+const char *diag_collected(void)
+{
+	return collected.data;
+}
+
+void diag_clear(void)
+{
+	buf_release(&collected);
+	error_count = 0;
+}
+
+char *diag_log_path(void)
+{
+	const char *cache = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	struct buf path = BUF_INIT;
+
+	if (cache && *cache)
+		buf_addf(&path, "%s/agentenv-post/last-error.log", cache);
+	else if (home && *home)
+		buf_addf(&path, "%s/.cache/agentenv-post/last-error.log", home);
+	else
+		return NULL;
+	return buf_detach(&path, NULL);
+}
+
+static void write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;	/* a diagnostic sink that fails is skipped */
+		data += n;
+		len -= (size_t)n;
+	}
+}
+
+/* mkdir -p for the directory part of path; errors show up at open(). */
+static void make_parent_dirs(const char *path)
+{
+	char *dir = xstrdup(path);
+	char *p;
+
+	for (p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(dir, 0700);
+		*p = '/';
+	}
+	free(dir);
+}
+
+/*
+ * Helm 4 swallows a plugin's stderr and prints only 'plugin "agentenv-post"
+ * exited with error'. Reach the user anyway: the terminal Helm runs in, and
+ * a log file the README names.
+ */
+static void write_helm_plugin_sinks(const char *text, size_t len)
+{
+	char *path = diag_log_path();
+	int fd;
+
+	fd = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0) {
+		write_all(fd, text, len);
+		close(fd);
+	}
+	if (!path)
+		return;
+	make_parent_dirs(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		write_all(fd, text, len);
+		close(fd);
+	}
+	free(path);
+}
+
+static int running_as_helm_plugin(void)
+{
+	const char *name = getenv("HELM_PLUGIN_NAME");
+
+	return name && *name;
+}
+
+void diag_flush(void)
+{
+	if (!collected.len)
+		return;
+	write_all(STDERR_FILENO, collected.data, collected.len);
+	if (error_count && running_as_helm_plugin()) {
+		char *path = diag_log_path();
+
+		write_helm_plugin_sinks(collected.data, collected.len);
+		if (path) {
+			struct buf hint = BUF_INIT;
+
+			buf_addf(&hint, "agentenv-post: the messages above "
+				 "are also in %s\n", path);
+			write_all(STDERR_FILENO, hint.data, hint.len);
+			buf_release(&hint);
+			free(path);
+		}
+	}
+	buf_release(&collected);
+}
+
+void die(const char *fmt, ...)
+{
+	static int dying;
+	va_list ap;
+
+	if (dying) {	/* out of memory while formatting the message */
+		write_all(STDERR_FILENO, "agentenv-post: fatal: ", 22);
+		write_all(STDERR_FILENO, fmt, strlen(fmt));
+		write_all(STDERR_FILENO, "\n", 1);
+		exit(1);
+	}
+	dying = 1;
+	va_start(ap, fmt);
+	collect("fatal", NULL, fmt, ap);
+	va_end(ap);
+	error_count++;
+	diag_flush();
+	exit(1);
+}
+
+void diag_bug(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "agentenv-post: BUG: %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}

@@ -1,0 +1,60 @@
+/*
+ * diag — the diagnostics of one run: the only place messages are formatted
+ * and the only place they are written.
+ *
+ * Three tiers of failure, as in git:
+ *  - bad input (a document, an annotation, an option value) is collected
+ *    with diag_error() and the program goes on, so that one run reports
+ *    every problem; main() checks diag_error_count() before writing any
+ *    output and exits 1 when it is not zero;
+ *  - a system failure (out of memory, a failed write) is die(): print and
+ *    exit 1 at once;
+ *  - a broken invariant is BUG(): print and abort().
+ *
+ * A message names where the problem is, what is wrong and what would be
+ * accepted:
+ *
+ *   agentenv-post: error: document 3 (Deployment/web), line 12:
+ *     metadata.annotations["agentenv.io/allow-cidr"]: '10.0.0.0/33' is not
+ *     a CIDR: the prefix length must be 0-32 for IPv4
+ *
+ * Helm 4 hides a plugin's stderr, so when run as a Helm plugin
+ * (HELM_PLUGIN_NAME set) diag_flush() also writes the messages to the
+ * controlling terminal, when one can be opened, and to the log file
+ * diag_log_path() names.
+ */
+#ifndef AGENTENV_DIAG_H
+#define AGENTENV_DIAG_H
+
+#include <stddef.h>
+
+struct where {
+	size_t doc;		/* 1-based document index; 0: not a document */
+	const char *kind;	/* the object's kind, or NULL */
+	const char *name;	/* the object's metadata.name, or NULL */
+	size_t line;		/* 1-based line in the input stream; 0: unknown */
+};
+
+void diag_error(const struct where *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void diag_warning(const struct where *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+size_t diag_error_count(void);
+
+/* Write what was collected (errors and warnings) and forget it. */
+void diag_flush(void);
+/* Everything collected so far, for tests. */
+const char *diag_collected(void);
+void diag_clear(void);
+
+/* The log file used when run as a Helm plugin. The caller frees it. */
+char *diag_log_path(void);
+
+__attribute__((noreturn, format(printf, 1, 2)))
+void die(const char *fmt, ...);
+
+__attribute__((noreturn, format(printf, 3, 4)))
+void diag_bug(const char *file, int line, const char *fmt, ...);
+#define BUG(...) diag_bug(__FILE__, __LINE__, __VA_ARGS__)
+
+#endif

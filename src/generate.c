@@ -1,0 +1,161 @@
+/*
+ * generate — common metadata and the sets of generated objects (see
+ * generate.h).
+ */
+#include "generate.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "inject.h"
+#include "names.h"
+#include "ynode.h"
+
+char *gen_name(const struct gen *g, const char *a, const char *b,
+	       const char *c, const char *d)
+{
+	if (g->hook)
+		return name_build(g->sb->prefix, "hook", a, b, c, d, NULL);
+	return name_build(g->sb->prefix, a, b, c, d, NULL);
+}
+
+static void set_metadata(struct gen *g, struct fy_node *root,
+			 const char *name, const char *file)
+{
+	const struct settings *st = g->sb->settings;
+	struct fy_document *d = fy_node_document(root);
+	struct fy_node *meta = ynode_want_mapping(root, "metadata");
+	struct fy_node *labels, *annotations;
+	struct buf path = BUF_INIT;
+
+	ynode_set(meta, "name", ynode_plain(d, name));
+	if (g->sb->namespace)
+		ynode_set(meta, "namespace", ynode_plain(d, g->sb->namespace));
+	labels = ynode_want_mapping(meta, "labels");
+	if (st->labels)
+		ynode_set(meta, "labels", labels = ynode_copy(d, st->labels));
+	ynode_set(labels, "app.kubernetes.io/instance",
+		  ynode_quoted(d, g->sb->release));
+	ynode_set(labels, GENERATED_LABEL, ynode_quoted(d, "true"));
+	annotations = st->annotations ? ynode_copy(d, st->annotations) :
+		fy_node_create_mapping(d);
+	if (g->hook) {
+		char weight[32];
+
+		snprintf(weight, sizeof(weight), "%ld", g->hook_weight);
+		ynode_set(annotations, "helm.sh/hook",
+			  ynode_quoted(d, g->hook_events));
+		ynode_set(annotations, "helm.sh/hook-weight",
+			  ynode_quoted(d, weight));
+		ynode_set(annotations, "helm.sh/hook-delete-policy",
+			  ynode_quoted(d, "before-hook-creation,"
+				       "hook-succeeded"));
+	}
+	if (g->stream->helm4) {
+		buf_addf(&path, "agentenv-post/%s%s.yaml", g->hook ? "hook-" :
+			 "", file);
+		ynode_set(annotations, HELM4_FILENAME_ANNOTATION,
+			  ynode_quoted(d, path.data));
+	}
+	if (fy_node_mapping_item_count(annotations))
+		ynode_set(meta, "annotations", annotations);
+	else
+		fy_node_free(annotations);
+	buf_release(&path);
+}
+
+struct fy_node *gen_object(struct gen *g, const char *yaml, const char *name,
+			   const char *file)
+{
+	struct fy_document *d = ynode_document(yaml);
+	struct fy_node *root = fy_document_root(d);
+	struct buf comment = BUF_INIT;
+
+	set_metadata(g, root, name, file);
+	if (!g->stream->helm4)
+		buf_addf(&comment, "# Source: agentenv-post/%s%s.yaml",
+			 g->hook ? "hook-" : "", file);
+	stream_add_generated(g->stream, d, comment.len ? comment.data : NULL);
+	buf_release(&comment);
+	return root;
+}
+
+/* Add each comma-separated event of value to events (no duplicates). */
+static void add_events(struct buf *events, const char *value, size_t len)
+{
+	const char *p = value, *end = value + len;
+
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *e = comma ? comma : end;
+		const char *a = p, *b = e;
+		char *item;
+
+		while (a < b && *a == ' ')
+			a++;
+		while (b > a && b[-1] == ' ')
+			b--;
+		item = xmemdup0(a, (size_t)(b - a));
+		if (*item && !strstr(events->data, item)) {
+			if (events->len)
+				buf_addch(events, ',');
+			buf_adds(events, item);
+		}
+		free(item);
+		p = comma ? comma + 1 : end;
+	}
+}
+
+/* The hook events of every hook document, and the lowest weight. */
+static void hook_details(struct gen *g)
+{
+	struct buf events = BUF_INIT;
+	long lowest = LONG_MAX;
+	size_t i;
+
+	for (i = 0; i < g->stream->nr; i++) {
+		const struct doc *d = &g->stream->docs[i];
+		struct fy_node *ann = doc_metadata(d, "annotations");
+		size_t len;
+		const char *v;
+		char *weight;
+
+		if (!d->hook || d->stale)
+			continue;
+		v = ynode_scalar(ynode_get(ann, "helm.sh/hook"), &len);
+		if (v)
+			add_events(&events, v, len);
+		weight = ynode_strdup(ynode_get(ann, "helm.sh/hook-weight"));
+		if (weight) {
+			char *end;
+			long w = strtol(weight, &end, 10);
+
+			if (*weight && !*end && w < lowest)
+				lowest = w;
+			free(weight);
+		}
+	}
+	if (lowest == LONG_MAX || lowest > 0)
+		lowest = 0;
+	g->hook_events = buf_detach(&events, NULL);
+	g->hook_weight = lowest - 10;
+}
+
+void generate_all(struct stream *s, const struct sandbox *sb)
+{
+	int hook;
+
+	for (hook = 0; hook < 2; hook++) {
+		struct gen g = { s, sb, hook != 0, NULL, 0 };
+
+		if (hook ? !sb->has_hooks : !sb->has_regular)
+			continue;
+		if (hook)
+			hook_details(&g);
+		dns_generate(&g);
+		policy_generate(&g);
+		free(g.hook_events);
+	}
+}

@@ -1,0 +1,115 @@
+/*
+ * agentenv-post — a Helm post-renderer that turns the pods of any chart
+ * into an agent sandbox (see README.md and CONTRACT.md).
+ *
+ * main: options, the one read of stdin, the phases (postrender), the one
+ * write of stdout, exit status: 0 success, 1 invalid input (nothing on
+ * stdout), 2 usage.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "options.h"
+#include "postrender.h"
+#include "stream.h"
+#include "values.h"
+
+enum exit_status {
+	EXIT_OK = 0,
+	EXIT_INVALID_INPUT = 1,
+	EXIT_USAGE = 2,
+};
+
+/* All of stdin, or die; more than STREAM_MAX_BYTES is read but refused. */
+static char *read_stdin(size_t *len)
+{
+	struct buf in = BUF_INIT;
+	char chunk[1 << 16];
+
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, chunk, sizeof(chunk));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			die("cannot read the manifest stream from stdin: %s",
+			    strerror(errno));
+		if (n == 0)
+			break;
+		if (in.len <= STREAM_MAX_BYTES)
+			buf_add(&in, chunk, (size_t)n);
+		else
+			in.len += (size_t)n;	/* only counted, refused */
+	}
+	if (in.len > STREAM_MAX_BYTES) {
+		free(in.alloc ? in.data : NULL);
+		*len = STREAM_MAX_BYTES + 1;
+		return xstrdup("");
+	}
+	return buf_detach(&in, len);
+}
+
+static void write_stdout(const struct buf *out)
+{
+	const char *p = out->data;
+	size_t left = out->len;
+
+	while (left) {
+		ssize_t n = write(STDOUT_FILENO, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die("cannot write the post-rendered stream to stdout: "
+			    "%s", n < 0 ? strerror(errno) : "short write");
+		p += n;
+		left -= (size_t)n;
+	}
+	if (close(STDOUT_FILENO) && errno != EINTR)
+		die("cannot write the post-rendered stream to stdout: %s",
+		    strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	struct settings st = { 0 };
+	struct buf out = BUF_INIT;
+	const char *values_path;
+	size_t len;
+	char *input;
+	int status = EXIT_OK;
+
+	/* A closed pipe is a write error we report, not a silent death. */
+	signal(SIGPIPE, SIG_IGN);
+	switch (options_parse(argc, argv, &st, &values_path)) {
+	case OPTIONS_RUN:
+		break;
+	case OPTIONS_DONE:
+		settings_release(&st);
+		return EXIT_OK;
+	case OPTIONS_USAGE:
+		settings_release(&st);
+		return EXIT_USAGE;
+	}
+	if (values_path)
+		values_load(&st, values_path);
+	input = read_stdin(&len);
+	if (diag_error_count()) {
+		free(input);
+		status = EXIT_INVALID_INPUT;
+	} else if (postrender(&st, input, len, &out)) {
+		status = EXIT_INVALID_INPUT;
+	}
+	diag_flush();
+	if (status == EXIT_OK && !st.check_only)
+		write_stdout(&out);
+	buf_release(&out);
+	settings_release(&st);
+	return status;
+}

@@ -1,0 +1,359 @@
+/*
+ * plan — build and check the sandbox model (see plan.h).
+ */
+#include "plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "annot.h"
+#include "buf.h"
+#include "inject.h"
+#include "names.h"
+#include "ynode.h"
+
+#define INSTANCE_LABEL "app.kubernetes.io/instance"
+/* Helm's own limit on release names. */
+#define RELEASE_MAX_LEN 53
+
+static bool sandboxed(const struct pod_template *pt)
+{
+	return !pt->opted_out && pt->service != NO_SERVICE;
+}
+
+static void check_unique_services(const struct sandbox *sb)
+{
+	size_t i, j;
+
+	for (i = 0; i < sb->nr; i++) {
+		for (j = 0; j < i; j++) {
+			if (strcmp(sb->services[i].name, sb->services[j].name))
+				continue;
+			diag_error(&sb->services[i].where, "sandbox service "
+				   "'%s' is already the service of document "
+				   "%zu (%s/%s): give each workload its own "
+				   "name with the agentenv.io/service "
+				   "annotation", sb->services[i].name,
+				   sb->services[j].where.doc,
+				   sb->services[j].where.kind,
+				   sb->services[j].where.name);
+			break;
+		}
+	}
+}
+
+/* The instance label of a workload: its pod template's, else its own. */
+static struct fy_node *instance_label(const struct pod_template *pt)
+{
+	struct fy_node *v = pod_label(pt, INSTANCE_LABEL);
+
+	if (v)
+		return v;
+	return ynode_get(ynode_path(pt->object, "/metadata/labels"),
+			 INSTANCE_LABEL);
+}
+
+static char *find_release(const struct settings *st,
+			  const struct pod_templates *pts)
+{
+	const struct pod_template *first = NULL;
+	char *release = st->release ? xstrdup(st->release) : NULL;
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < pts->nr; i++) {
+		const struct pod_template *pt = &pts->items[i];
+		char *label;
+
+		if (!sandboxed(pt))
+			continue;
+		label = ynode_strdup(instance_label(pt));
+		if (!label)
+			continue;
+		if (!release) {
+			release = label;
+			first = pt;
+			continue;
+		}
+		if (strcmp(label, release)) {
+			struct where w = pt->where;
+
+			w.line = ynode_line(instance_label(pt));
+			if (first)
+				diag_error(&w, "label %s is '%s' but document "
+					   "%zu (%s/%s) says '%s': a release "
+					   "is one sandbox; pass --release to "
+					   "say which", INSTANCE_LABEL, label,
+					   first->where.doc, first->kind,
+					   first->name, release);
+			else
+				diag_error(&w, "label %s is '%s' but the "
+					   "release is '%s' (--release): the "
+					   "policies select pods by that "
+					   "label", INSTANCE_LABEL, label,
+					   release);
+		}
+		free(label);
+	}
+	if (!release) {
+		diag_error(NULL, "cannot tell the release name: no workload "
+			   "carries the %s label; pass --release NAME (with "
+			   "Helm: --post-renderer-args=--release="
+			   "--post-renderer-args=NAME)", INSTANCE_LABEL);
+		return NULL;
+	}
+	if (!valid_service_name(release, strlen(release), &why) ||
+	    strlen(release) > RELEASE_MAX_LEN) {
+		diag_error(NULL, "release name '%s' is not a Helm release "
+			   "name: use at most %d lowercase letters, digits "
+			   "and '-'", release, RELEASE_MAX_LEN);
+		free(release);
+		return NULL;
+	}
+	return release;
+}
+
+static char *find_namespace(const struct settings *st,
+			    const struct pod_templates *pts)
+{
+	const char *found = NULL;
+	size_t i;
+
+	if (st->namespace)
+		return xstrdup(st->namespace);
+	for (i = 0; i < pts->nr; i++) {
+		const struct pod_template *pt = &pts->items[i];
+
+		if (!sandboxed(pt) || !pt->doc->namespace)
+			continue;
+		if (!found) {
+			found = pt->doc->namespace;
+		} else if (strcmp(found, pt->doc->namespace)) {
+			diag_error(&pt->where, "metadata.namespace is '%s' but "
+				   "another workload is in '%s': a release "
+				   "lives in one namespace; pass --namespace",
+				   pt->doc->namespace, found);
+			return NULL;
+		}
+	}
+	if (!found)
+		diag_warning(NULL, "no namespace known (no --namespace, "
+			     "HELM_NAMESPACE or metadata.namespace): the "
+			     "policies' DNS rule allows the services of any "
+			     "namespace and the Corefile reads the pod's "
+			     "namespace at run time");
+	return found ? xstrdup(found) : NULL;
+}
+
+/* A label the pod will carry after injection has this value. */
+static bool pod_will_carry(const struct pod_template *pt,
+			   const struct sandbox *sb, const char *key,
+			   struct fy_node *value)
+{
+	const struct service *svc = &sb->services[pt->service];
+	size_t len;
+	const char *v = ynode_scalar(value, &len);
+	struct fy_node *own = pod_label(pt, key);
+
+	if (!v)
+		return false;
+	if (!strcmp(key, "inspect/service"))
+		return len == strlen(svc->name) && !memcmp(v, svc->name, len);
+	if (!strcmp(key, INSTANCE_LABEL) && !own)
+		return len == strlen(sb->release) &&
+		       !memcmp(v, sb->release, len);
+	if (!strcmp(key, SANDBOX_LABEL))
+		return len == 4 && !memcmp(v, "true", 4);
+	if (own) {
+		size_t olen;
+		const char *o = ynode_scalar(own, &olen);
+
+		return o && olen == len && !memcmp(o, v, len);
+	}
+	return false;
+}
+
+/* The chart's own headless Service whose selector picks pt's pods. */
+static const struct doc *chart_headless_service(const struct stream *s,
+						const struct pod_template *pt,
+						const struct sandbox *sb)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++) {
+		const struct doc *d = &s->docs[i];
+		struct fy_node *root, *selector;
+		struct fy_node_pair *p;
+		void *iter = NULL;
+		bool all = true;
+
+		if (!d->fyd || d->stale || !d->kind ||
+		    strcmp(d->kind, "Service") || !d->name)
+			continue;
+		root = fy_document_root(d->fyd);
+		if (!ynode_is(ynode_path(root, "/spec/clusterIP"), "None"))
+			continue;
+		selector = ynode_path(root, "/spec/selector");
+		if (!ynode_is_mapping(selector) ||
+		    !fy_node_mapping_item_count(selector))
+			continue;
+		while (all && (p = fy_node_mapping_iterate(selector, &iter))) {
+			char *key = ynode_strdup(fy_node_pair_key(p));
+
+			all = key && pod_will_carry(pt, sb, key,
+						    fy_node_pair_value(p));
+			free(key);
+		}
+		if (all)
+			return d;
+	}
+	return NULL;
+}
+
+static void name_services(struct sandbox *sb, const struct stream *s,
+			  const struct pod_templates *pts)
+{
+	size_t i;
+
+	for (i = 0; i < pts->nr; i++) {
+		const struct pod_template *pt = &pts->items[i];
+		struct service *svc;
+		const struct doc *own;
+		struct buf compat = BUF_INIT;
+
+		if (!sandboxed(pt))
+			continue;
+		svc = &sb->services[pt->service];
+		buf_addf(&compat, "%s-%s", sb->prefix, svc->name);
+		if (compat.len <= NAME_MAX_LEN)
+			svc->compat_name = buf_detach(&compat, NULL);
+		buf_release(&compat);
+		if (!service_wants_dns(svc))
+			continue;
+		own = chart_headless_service(s, pt, sb);
+		if (own) {
+			svc->dns_name = xstrdup(own->name);
+			svc->chart_has_service = true;
+		} else {
+			svc->dns_name = name_build(sb->prefix, svc->name,
+						   NULL);
+		}
+	}
+}
+
+/* A scoped port needs its domain allowed; any port needs some domain. */
+static void check_domain_ports(const struct egress *e,
+			       const struct egress *also,
+			       const struct where *w, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < e->nr_ports; i++) {
+		const struct domain_port *dp = &e->ports[i];
+
+		if (!e->domains.nr && !(also && also->domains.nr)) {
+			diag_error(w, "%s: port %u has no domain to open it "
+				   "to: allow domains too (allow-domains)",
+				   what, dp->number);
+			return;
+		}
+		if (dp->domain && !strlist_has(&e->domains, dp->domain) &&
+		    !(also && strlist_has(&also->domains, dp->domain)))
+			diag_error(w, "%s: domain '%s' (port %u) must also be "
+				   "an allowed domain", what, dp->domain,
+				   dp->number);
+	}
+}
+
+static void check_names(struct sandbox *sb, const struct stream *s)
+{
+	size_t i, j;
+
+	for (i = 0; i < s->nr; i++) {
+		const struct doc *d = &s->docs[i];
+
+		if (!d->name || d->stale || !d->kind)
+			continue;
+		for (j = 0; j < 2; j++) {
+			if (!strcmp(d->kind, "ConfigMap") &&
+			    (!strcmp(d->name, sb->coredns_configmap[j]) ||
+			     !strcmp(d->name, sb->resolv_configmap[j])))
+				diag_error(&d->where, "the name clashes with "
+					   "a ConfigMap the sandbox needs: "
+					   "rename the chart's ConfigMap");
+		}
+		if (strcmp(d->kind, "Service"))
+			continue;
+		for (j = 0; j < sb->nr; j++) {
+			const struct service *svc = &sb->services[j];
+
+			if (svc->dns_name && !svc->chart_has_service &&
+			    !strcmp(svc->dns_name, d->name))
+				diag_error(&d->where, "the name clashes with "
+					   "the headless Service of sandbox "
+					   "service '%s': rename the chart's "
+					   "Service", svc->name);
+		}
+	}
+}
+
+static void name_configmaps(struct sandbox *sb)
+{
+	sb->coredns_configmap[0] = name_build(sb->prefix, "coredns-configmap",
+					      NULL);
+	sb->resolv_configmap[0] = name_build(sb->prefix, "resolv-conf", NULL);
+	sb->coredns_configmap[1] = name_build(sb->prefix, "hook",
+					      "coredns-configmap", NULL);
+	sb->resolv_configmap[1] = name_build(sb->prefix, "hook", "resolv-conf",
+					     NULL);
+}
+
+size_t plan_build(struct sandbox *sb, struct stream *s,
+		  struct pod_templates *pts)
+{
+	size_t i, count = 0;
+
+	for (i = 0; i < pts->nr; i++) {
+		struct pod_template *pt = &pts->items[i];
+
+		annot_read(pt, sb);
+		if (!sandboxed(pt))
+			continue;
+		count++;
+		pt->injected_before = inject_found(pt);
+		if (!pt->injected_before)
+			inject_check(pt);
+	}
+	if (!count)
+		return 0;
+	check_unique_services(sb);
+	sb->release = find_release(sb->settings, pts);
+	sb->namespace = find_namespace(sb->settings, pts);
+	if (!sb->release)
+		return count;
+	{
+		struct buf prefix = BUF_INIT;
+
+		buf_addf(&prefix, "agentenv-%s", sb->release);
+		sb->prefix = buf_detach(&prefix, NULL);
+	}
+	name_configmaps(sb);
+	name_services(sb, s, pts);
+	check_domain_ports(&sb->settings->egress, NULL, NULL,
+			   "allowDomainsPorts");
+	for (i = 0; i < sb->nr; i++) {
+		struct service *svc = &sb->services[i];
+
+		check_domain_ports(&svc->egress, &sb->settings->egress,
+				   &svc->where, "metadata.annotations[\""
+				   ANNOTATION_PREFIX "allow-domains-ports\"]");
+		if (svc->networks.nr)
+			sb->uses_networks = true;
+		if (svc->hook)
+			sb->has_hooks = true;
+		else
+			sb->has_regular = true;
+	}
+	check_names(sb, s);
+	return count;
+}

@@ -1,0 +1,132 @@
+/*
+ * sandbox — the data model's small helpers (see sandbox.h).
+ */
+#include "sandbox.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+void strlist_add(struct strlist *l, const char *s, size_t len)
+{
+	l->items = xgrow(l->items, sizeof(*l->items), l->nr + 1, &l->alloc);
+	l->items[l->nr++] = xmemdup0(s, len);
+}
+
+bool strlist_has(const struct strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		if (!strcmp(l->items[i], s))
+			return true;
+	return false;
+}
+
+void strlist_release(struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		free(l->items[i]);
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
+bool egress_is_empty(const struct egress *e)
+{
+	return !e->domains.nr && !e->nr_ports && !e->cidrs.nr &&
+	       !e->entities.nr;
+}
+
+bool egress_allows_world(const struct egress *e)
+{
+	return strlist_has(&e->entities, "world") ||
+	       strlist_has(&e->entities, "all");
+}
+
+void egress_release(struct egress *e)
+{
+	size_t i;
+
+	strlist_release(&e->domains);
+	for (i = 0; i < e->nr_ports; i++)
+		free(e->ports[i].domain);
+	free(e->ports);
+	strlist_release(&e->cidrs);
+	strlist_release(&e->entities);
+	memset(e, 0, sizeof(*e));
+}
+
+bool service_wants_dns(const struct service *svc)
+{
+	return svc->dns_record || svc->dns_records.nr || svc->nr_ports;
+}
+
+void service_release(struct service *svc)
+{
+	free(svc->name);
+	strlist_release(&svc->dns_records);
+	free(svc->ports);
+	strlist_release(&svc->networks);
+	egress_release(&svc->egress);
+	free(svc->runtime_class);
+	free(svc->dns_name);
+	free(svc->compat_name);
+	memset(svc, 0, sizeof(*svc));
+}
+
+void settings_release(struct settings *st)
+{
+	free(st->release);
+	free(st->namespace);
+	egress_release(&st->egress);
+	if (st->values_doc)
+		fy_document_destroy(st->values_doc);
+	memset(st, 0, sizeof(*st));
+}
+
+void sandbox_init(struct sandbox *sb, const struct settings *st)
+{
+	memset(sb, 0, sizeof(*sb));
+	sb->settings = st;
+}
+
+void sandbox_release(struct sandbox *sb)
+{
+	size_t i;
+
+	for (i = 0; i < sb->nr; i++)
+		service_release(&sb->services[i]);
+	free(sb->services);
+	free(sb->release);
+	free(sb->namespace);
+	free(sb->prefix);
+	for (i = 0; i < 2; i++) {
+		free(sb->coredns_configmap[i]);
+		free(sb->resolv_configmap[i]);
+	}
+	memset(sb, 0, sizeof(*sb));
+}
+
+struct service *sandbox_add_service(struct sandbox *sb)
+{
+	struct service *svc;
+
+	sb->services = xgrow(sb->services, sizeof(*sb->services), sb->nr + 1,
+			     &sb->alloc);
+	svc = &sb->services[sb->nr++];
+	memset(svc, 0, sizeof(*svc));
+	return svc;
+}
+
+struct service *sandbox_find(const struct sandbox *sb, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sb->nr; i++)
+		if (!strcmp(sb->services[i].name, name))
+			return &sb->services[i];
+	return NULL;
+}

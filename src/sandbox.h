@@ -1,0 +1,133 @@
+/*
+ * sandbox — the data model: what one release's sandbox is made of.
+ *
+ * The pod side (workload, annot, inject) fills it from the chart's
+ * workloads and the options; the generated side (dns, policy) reads it to
+ * build ConfigMaps, headless Services and CiliumNetworkPolicies. Nothing
+ * here touches YAML except the settings copied from --values, kept as
+ * libfyaml nodes in their own document so they can be copied into any
+ * output document.
+ *
+ * Invariants once sandbox_finish() succeeded:
+ *  - every string has passed its validator (validate.h);
+ *  - service names are unique, services are in input order;
+ *  - release, prefix and every object name are set and within Kubernetes'
+ *    limits; namespace may be NULL (unknown: see options.namespace).
+ */
+#ifndef AGENTENV_SANDBOX_H
+#define AGENTENV_SANDBOX_H
+
+#include <libfyaml.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "validate.h"
+
+struct strlist {
+	char **items;
+	size_t nr;
+	size_t alloc;
+};
+
+void strlist_add(struct strlist *l, const char *s, size_t len);
+bool strlist_has(const struct strlist *l, const char *s);
+void strlist_release(struct strlist *l);
+
+enum sidecar_form {
+	SIDECAR_AUTO,		/* native where a regular one breaks the pod */
+	SIDECAR_NATIVE,		/* init container with restartPolicy Always */
+	SIDECAR_CONTAINER,	/* a regular container, as agent-env */
+};
+
+struct service_port {
+	unsigned number;
+	enum protocol protocol;
+};
+
+struct domain_port {
+	unsigned number;
+	enum protocol protocol;
+	char *domain;		/* NULL: every allowed domain */
+};
+
+/* What a set of pods may reach outside the sandbox. */
+struct egress {
+	struct strlist domains;
+	struct domain_port *ports;
+	size_t nr_ports;
+	size_t alloc_ports;
+	struct strlist cidrs;
+	struct strlist entities;
+};
+
+bool egress_is_empty(const struct egress *e);
+/* allowEntities holds world or all: DNS lookups of any name are allowed. */
+bool egress_allows_world(const struct egress *e);
+void egress_release(struct egress *e);
+
+/* One sandbox service: the pods of one workload. */
+struct service {
+	char *name;			/* the inspect/service label */
+	struct where where;		/* the workload, for messages */
+	bool dns_record;
+	struct strlist dns_records;	/* additional DNS records */
+	struct service_port *ports;
+	size_t nr_ports;
+	size_t alloc_ports;
+	struct strlist networks;
+	bool isolated;
+	struct egress egress;		/* this service's pods only */
+	bool hook;			/* its pods are Helm hooks */
+	char *runtime_class;		/* annotation value, or NULL */
+	enum sidecar_form sidecar;	/* from the annotation or options */
+	char *dns_name;			/* headless Service to resolve to */
+	char *compat_name;		/* "$AGENT_ENV-<name>", or NULL */
+	bool chart_has_service;		/* dns_name is the chart's own */
+};
+
+/* A service needs a DNS name (and so a headless Service). */
+bool service_wants_dns(const struct service *svc);
+void service_release(struct service *svc);
+
+/* Settings from the command line and --values (release-wide). */
+struct settings {
+	char *release;			/* --release, or NULL */
+	char *namespace;		/* --namespace / HELM_NAMESPACE */
+	enum sidecar_form sidecar;
+	bool check_only;
+	struct egress egress;		/* allowDomains, ..., --allow-* */
+	/* --values nodes, in values_doc; NULL when not given. */
+	struct fy_document *values_doc;
+	struct fy_node *labels;
+	struct fy_node *annotations;
+	struct fy_node *coredns_image;
+	struct fy_node *coredns_command;
+	struct fy_node *coredns_security_context;
+	struct fy_node *image_pull_secrets;
+};
+
+void settings_release(struct settings *st);
+
+struct sandbox {
+	const struct settings *settings;
+	char *release;
+	char *namespace;		/* NULL: unknown */
+	char *prefix;			/* of generated names, and $AGENT_ENV */
+	/* The ConfigMaps pods mount: [0] for regular pods, [1] for hooks. */
+	char *coredns_configmap[2];
+	char *resolv_configmap[2];
+	struct service *services;
+	size_t nr;
+	size_t alloc;
+	bool uses_networks;		/* some service names a network */
+	bool has_hooks;			/* some pods are Helm hooks */
+	bool has_regular;		/* some pods are not hooks */
+};
+
+void sandbox_init(struct sandbox *sb, const struct settings *st);
+void sandbox_release(struct sandbox *sb);
+struct service *sandbox_add_service(struct sandbox *sb);
+struct service *sandbox_find(const struct sandbox *sb, const char *name);
+
+#endif

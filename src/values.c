@@ -1,0 +1,388 @@
+/*
+ * values — load and validate a --values file (see values.h).
+ */
+#include "values.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "ynode.h"
+
+/* The file being read, for messages ("values.yaml, line 3: ..."). */
+struct values_ctx {
+	struct settings *st;
+	const char *name;
+	struct fy_document *d;
+	size_t errors;
+};
+
+__attribute__((format(printf, 4, 5)))
+static void refuse(struct values_ctx *vc, struct fy_node *at,
+		   const char *field, const char *fmt, ...)
+{
+	struct buf msg = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	if (ynode_line(at))
+		diag_error(NULL, "--values %s, line %zu: %s: %s", vc->name,
+			   ynode_line(at), field, msg.data);
+	else
+		diag_error(NULL, "--values %s: %s: %s", vc->name, field,
+			   msg.data);
+	buf_release(&msg);
+	vc->errors++;
+}
+
+/* A list of strings; fn validates one item and stores it. */
+static void read_string_list(struct values_ctx *vc, struct fy_node *list,
+			     const char *field,
+			     bool (*valid)(const char *, size_t, const char **),
+			     struct strlist *into)
+{
+	int i, n = ynode_count(list);
+
+	if (ynode_is_null(list))
+		return;
+	if (!ynode_is_sequence(list)) {
+		refuse(vc, list, field, "must be a list of strings");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct fy_node *item = ynode_at(list, i);
+		const char *why, *s;
+		size_t len;
+
+		s = ynode_scalar(item, &len);
+		if (!s) {
+			refuse(vc, item, field, "item %d must be a string", i);
+		} else if (!valid(s, len, &why)) {
+			refuse(vc, item, field, "'%.*s' %s", (int)len, s, why);
+		} else {
+			strlist_add(into, s, len);
+		}
+	}
+}
+
+static void read_domain_ports(struct values_ctx *vc, struct fy_node *list)
+{
+	struct egress *e = &vc->st->egress;
+	int i, n = ynode_count(list);
+
+	if (ynode_is_null(list))
+		return;
+	if (!ynode_is_sequence(list)) {
+		refuse(vc, list, "allowDomainsPorts", "must be a list of "
+		       "{port, protocol, domain}");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct fy_node *item = ynode_at(list, i);
+		struct fy_node *port = ynode_get(item, "port");
+		struct fy_node *proto = ynode_get(item, "protocol");
+		struct fy_node *domain = ynode_get(item, "domain");
+		struct buf spec = BUF_INIT;
+		struct domain_port dp;
+		const char *why, *dom;
+		size_t len, dom_len;
+
+		if (!ynode_is_mapping(item) || !ynode_is_scalar(port) ||
+		    (proto && !ynode_is_scalar(proto)) ||
+		    (domain && !ynode_is_scalar(domain)) ||
+		    fy_node_mapping_item_count(item) !=
+		    1 + (proto != NULL) + (domain != NULL)) {
+			refuse(vc, item, "allowDomainsPorts", "item %d must "
+			       "be a mapping with port and optionally "
+			       "protocol and domain", i);
+			continue;
+		}
+		/* One grammar, one set of rules: "PORT[/PROTO][@DOMAIN]". */
+		buf_add(&spec, ynode_scalar(port, &len), len);
+		if (proto) {
+			buf_addch(&spec, '/');
+			buf_add(&spec, ynode_scalar(proto, &len), len);
+		}
+		if (domain) {
+			buf_addch(&spec, '@');
+			buf_add(&spec, ynode_scalar(domain, &len), len);
+		}
+		if (!parse_domain_port(spec.data, spec.len, &dp.number,
+				       &dp.protocol, &dom, &dom_len, &why)) {
+			refuse(vc, item, "allowDomainsPorts", "'%s' %s",
+			       spec.data, why);
+		} else {
+			e->ports = xgrow(e->ports, sizeof(*e->ports),
+					 e->nr_ports + 1, &e->alloc_ports);
+			dp.domain = dom_len ? xmemdup0(dom, dom_len) : NULL;
+			e->ports[e->nr_ports++] = dp;
+		}
+		buf_release(&spec);
+	}
+}
+
+/*
+ * labels / annotations: a mapping of strings, rebuilt with every value
+ * double-quoted so that "true" or "8080" stay strings in the output.
+ */
+static struct fy_node *read_string_map(struct values_ctx *vc,
+				       struct fy_node *map, const char *field,
+				       bool labels)
+{
+	struct fy_node *out;
+	struct fy_node_pair *p;
+	void *iter = NULL;
+
+	if (ynode_is_null(map))
+		return NULL;
+	if (!ynode_is_mapping(map)) {
+		refuse(vc, map, field, "must be a mapping of strings");
+		return NULL;
+	}
+	out = fy_node_create_mapping(vc->d);
+	if (!out)
+		die("out of memory (values)");
+	while ((p = fy_node_mapping_iterate(map, &iter))) {
+		size_t klen, vlen;
+		const char *key = ynode_scalar(fy_node_pair_key(p), &klen);
+		const char *value = ynode_scalar(fy_node_pair_value(p), &vlen);
+		const char *why;
+		char *k, *v;
+
+		if (!key || !value) {
+			refuse(vc, fy_node_pair_key(p), field, "must map "
+			       "strings to strings");
+			continue;
+		}
+		if (!valid_label_key(key, klen, &why)) {
+			refuse(vc, fy_node_pair_key(p), field, "key '%.*s' %s",
+			       (int)klen, key, why);
+			continue;
+		}
+		if (labels && !valid_label_value(value, vlen, &why)) {
+			refuse(vc, fy_node_pair_value(p), field, "value "
+			       "'%.*s' %s", (int)vlen, value, why);
+			continue;
+		}
+		k = xmemdup0(key, klen);
+		v = xmemdup0(value, vlen);
+		ynode_set(out, k, ynode_quoted(vc->d, v));
+		free(k);
+		free(v);
+	}
+	return out;
+}
+
+static bool valid_any_string(const char *s, size_t n, const char **why)
+{
+	(void)s;
+	if (n)
+		return true;
+	*why = "is empty: give a value";
+	return false;
+}
+
+static struct fy_node *read_image(struct values_ctx *vc, struct fy_node *v)
+{
+	size_t len;
+	const char *s = ynode_scalar(v, &len);
+	size_t i;
+
+	if (!s || !len) {
+		refuse(vc, v, "corednsImage", "must be an image reference "
+		       "such as coredns/coredns:1.14.6@sha256:...");
+		return NULL;
+	}
+	for (i = 0; i < len; i++) {
+		if (s[i] <= ' ' || s[i] == '#' || (unsigned char)s[i] >= 0x7f) {
+			refuse(vc, v, "corednsImage", "'%.*s' is not an image "
+			       "reference: no spaces or '#'", (int)len, s);
+			return NULL;
+		}
+	}
+	return ynode_quoted(vc->d, xmemdup0(s, len));
+}
+
+static struct fy_node *read_command(struct values_ctx *vc, struct fy_node *v)
+{
+	struct strlist items = { 0 };
+	struct fy_node *seq;
+	size_t i;
+
+	read_string_list(vc, v, "corednsCommand", valid_any_string, &items);
+	if (!ynode_is_sequence(v) || !items.nr ||
+	    items.nr != (size_t)ynode_count(v)) {
+		if (ynode_is_sequence(v) && !ynode_count(v))
+			refuse(vc, v, "corednsCommand", "must not be empty");
+		strlist_release(&items);
+		return NULL;
+	}
+	seq = fy_node_create_sequence(vc->d);
+	for (i = 0; i < items.nr; i++)
+		ynode_append(seq, ynode_quoted(vc->d, items.items[i]));
+	strlist_release(&items);
+	return seq;
+}
+
+static struct fy_node *read_pull_secrets(struct values_ctx *vc,
+					 struct fy_node *v)
+{
+	int i, n = ynode_count(v);
+
+	if (!ynode_is_sequence(v)) {
+		refuse(vc, v, "imagePullSecrets", "must be a list of {name: "
+		       "SECRET}");
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		struct fy_node *item = ynode_at(v, i);
+		size_t len;
+		const char *name = ynode_scalar(ynode_get(item, "name"), &len);
+		const char *why;
+
+		if (!name || fy_node_mapping_item_count(item) != 1 ||
+		    !valid_runtime_class(name, len, &why)) {
+			refuse(vc, item, "imagePullSecrets", "item %d must be "
+			       "{name: SECRET} with a Secret's name", i);
+			return NULL;
+		}
+	}
+	return v;
+}
+
+/* agent-env keys that describe the chart: they belong in its templates. */
+static const char *const chart_keys[] = {
+	"services", "volumes", "networks", "additionalResources", "global",
+	"automountServiceAccountToken", "serviceAccountCreate",
+	"serviceAccountName",
+};
+
+static void read_key(struct values_ctx *vc, const char *key,
+		     struct fy_node *v, struct fy_node *key_node)
+{
+	struct settings *st = vc->st;
+	size_t i;
+
+	if (!strcmp(key, "allowDomains")) {
+		read_string_list(vc, v, key, valid_domain, &st->egress.domains);
+	} else if (!strcmp(key, "allowDomainsPorts")) {
+		read_domain_ports(vc, v);
+	} else if (!strcmp(key, "allowCIDR")) {
+		read_string_list(vc, v, key, valid_cidr, &st->egress.cidrs);
+	} else if (!strcmp(key, "allowEntities")) {
+		read_string_list(vc, v, key, valid_entity,
+				 &st->egress.entities);
+	} else if (!strcmp(key, "labels")) {
+		st->labels = read_string_map(vc, v, key, true);
+	} else if (!strcmp(key, "annotations")) {
+		st->annotations = read_string_map(vc, v, key, false);
+	} else if (!strcmp(key, "corednsImage")) {
+		st->coredns_image = read_image(vc, v);
+	} else if (!strcmp(key, "corednsCommand")) {
+		st->coredns_command = read_command(vc, v);
+	} else if (!strcmp(key, "corednsSecurityContext")) {
+		if (ynode_is_mapping(v))
+			st->coredns_security_context = v;
+		else
+			refuse(vc, v, key, "must be a mapping (a container "
+			       "securityContext)");
+	} else if (!strcmp(key, "imagePullSecrets")) {
+		st->image_pull_secrets = read_pull_secrets(vc, v);
+	} else {
+		for (i = 0; i < sizeof(chart_keys) / sizeof(chart_keys[0]); i++)
+			if (!strcmp(key, chart_keys[i]))
+				break;
+		if (i < sizeof(chart_keys) / sizeof(chart_keys[0]))
+			refuse(vc, key_node, key, "describes the chart, not "
+			       "the sandbox: write it in the chart's "
+			       "templates (with agentenv.io/ annotations "
+			       "on the workloads)");
+		else
+			refuse(vc, key_node, key, "unknown key: use "
+			       "allowDomains, allowDomainsPorts, allowCIDR, "
+			       "allowEntities, annotations, labels, "
+			       "corednsImage, corednsCommand, "
+			       "corednsSecurityContext or imagePullSecrets");
+	}
+}
+
+bool values_load_text(struct settings *st, const char *text, size_t len,
+		      const char *name)
+{
+	static const struct fy_parse_cfg cfg = {
+		.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_1,
+	};
+	struct values_ctx vc = { st, name, NULL, 0 };
+	struct fy_node *root;
+	struct fy_node_pair *p;
+	void *iter = NULL;
+
+	/* The document keeps pointing into its text: give it a copy. */
+	vc.d = fy_document_build_from_malloc_string(&cfg, xmemdup0(text, len),
+						    len);
+	if (!vc.d) {
+		diag_error(NULL, "--values %s: not valid YAML", name);
+		return false;
+	}
+	st->values_doc = vc.d;
+	root = fy_document_root(vc.d);
+	if (ynode_is_null(root))
+		return true;
+	if (!ynode_is_mapping(root)) {
+		refuse(&vc, root, "(top level)", "must be a mapping of "
+		       "settings such as allowDomains");
+		return false;
+	}
+	while ((p = fy_node_mapping_iterate(root, &iter))) {
+		char *key = ynode_strdup(fy_node_pair_key(p));
+
+		if (!key) {
+			refuse(&vc, fy_node_pair_key(p), "(key)",
+			       "must be a string");
+			continue;
+		}
+		read_key(&vc, key, fy_node_pair_value(p), fy_node_pair_key(p));
+		free(key);
+	}
+	return vc.errors == 0;
+}
+
+bool values_load(struct settings *st, const char *path)
+{
+	struct buf text = BUF_INIT;
+	char chunk[65536];
+	FILE *f = fopen(path, "r");
+	size_t n;
+	bool ok;
+
+	if (!f) {
+		diag_error(NULL, "--values %s: cannot open: %s", path,
+			   strerror(errno));
+		return false;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		buf_add(&text, chunk, n);
+		if (text.len > ((size_t)16 << 20)) {
+			diag_error(NULL, "--values %s: larger than 16 MiB",
+				   path);
+			fclose(f);
+			buf_release(&text);
+			return false;
+		}
+	}
+	if (ferror(f)) {
+		diag_error(NULL, "--values %s: cannot read: %s", path,
+			   strerror(errno));
+		fclose(f);
+		buf_release(&text);
+		return false;
+	}
+	fclose(f);
+	ok = values_load_text(st, text.data, text.len, path);
+	buf_release(&text);
+	return ok;
+}

@@ -1,0 +1,25 @@
+/*
+ * values — the --values file: release-wide settings in agent-env's
+ * values.yaml vocabulary.
+ *
+ * Accepted keys: allowDomains, allowDomainsPorts, allowCIDR, allowEntities,
+ * annotations, labels, corednsImage, corednsCommand,
+ * corednsSecurityContext, imagePullSecrets. Keys that describe the chart
+ * itself in agent-env (services, volumes, networks, additionalResources,
+ * ...) are refused with a message saying where that belongs; any other key
+ * is refused as unknown. Every value is validated with the same rules as
+ * the annotations; problems are reported through diag (exit 1).
+ */
+#ifndef AGENTENV_VALUES_H
+#define AGENTENV_VALUES_H
+
+#include "sandbox.h"
+
+/* Load path into st. Returns false when the file was refused. */
+bool values_load(struct settings *st, const char *path);
+
+/* The same, from text already in memory (tests, fuzzing). */
+bool values_load_text(struct settings *st, const char *text, size_t len,
+		      const char *name);
+
+#endif

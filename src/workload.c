@@ -1,0 +1,317 @@
+/*
+ * workload — the kind -> pod template table (see workload.h).
+ */
+#include "workload.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "ynode.h"
+
+struct workload_kind {
+	const char *kind;
+	const char *api_group;		/* "" for the core group */
+	const char *template_path;	/* NULL: the object is the pod */
+	const char *field_prefix;
+	bool always_terminates;
+};
+
+static const struct workload_kind workload_kinds[] = {
+	{ "Pod", "", NULL, "", false },
+	{ "Deployment", "apps", "/spec/template", "spec.template.", false },
+	{ "StatefulSet", "apps", "/spec/template", "spec.template.", false },
+	{ "DaemonSet", "apps", "/spec/template", "spec.template.", false },
+	{ "ReplicaSet", "apps", "/spec/template", "spec.template.", false },
+	{ "ReplicationController", "", "/spec/template", "spec.template.",
+	  false },
+	{ "Job", "batch", "/spec/template", "spec.template.", true },
+	{ "CronJob", "batch", "/spec/jobTemplate/spec/template",
+	  "spec.jobTemplate.spec.template.", true },
+};
+
+/* Lists inside Lists are followed this deep, no deeper. */
+#define MAX_LIST_DEPTH 8
+
+/* "apps/v1" is in group "apps"; "v1" is in the core group "". */
+static bool in_group(const char *api_version, const char *group)
+{
+	const char *slash = strchr(api_version, '/');
+	size_t len = strlen(group);
+
+	if (!*group)
+		return !slash;
+	return slash && (size_t)(slash - api_version) == len &&
+	       !memcmp(api_version, group, len);
+}
+
+static const struct workload_kind *find_kind(struct fy_node *object)
+{
+	struct fy_node *kind = ynode_get(object, "kind");
+	char *api = ynode_strdup(ynode_get(object, "apiVersion"));
+	const struct workload_kind *found = NULL;
+	size_t i;
+
+	for (i = 0; api && i < sizeof(workload_kinds) /
+		     sizeof(workload_kinds[0]); i++) {
+		if (ynode_is(kind, workload_kinds[i].kind) &&
+		    in_group(api, workload_kinds[i].api_group)) {
+			found = &workload_kinds[i];
+			break;
+		}
+	}
+	free(api);
+	return found;
+}
+
+static void shape_error(const struct pod_template *pt, struct fy_node *at,
+			const char *field, const char *problem)
+{
+	struct where w = pt->where;
+
+	if (ynode_line(at))
+		w.line = ynode_line(at);
+	diag_error(&w, "%s%s: %s", pt->field_prefix, field, problem);
+}
+
+static bool check_containers(const struct pod_template *pt, const char *key,
+			     bool required)
+{
+	struct fy_node *list = ynode_get(pt->spec, key);
+	int i, n;
+
+	if (ynode_is_null(list)) {
+		if (required)
+			shape_error(pt, pt->spec, "spec.containers",
+				    "missing: a pod needs at least one "
+				    "container");
+		return !required;
+	}
+	if (!ynode_is_sequence(list) || (required && !ynode_count(list))) {
+		struct buf field = BUF_INIT;
+
+		buf_addf(&field, "spec.%s", key);
+		shape_error(pt, list, field.data, "must be a non-empty list "
+			    "of containers, each a mapping with a name");
+		buf_release(&field);
+		return false;
+	}
+	n = ynode_count(list);
+	for (i = 0; i < n; i++) {
+		struct fy_node *c = ynode_at(list, i);
+		size_t len;
+
+		if (!ynode_is_mapping(c) ||
+		    !ynode_scalar(ynode_get(c, "name"), &len) || !len) {
+			struct buf field = BUF_INIT;
+
+			buf_addf(&field, "spec.%s[%d]", key, i);
+			shape_error(pt, c, field.data, "must be a mapping "
+				    "with a name (a container)");
+			buf_release(&field);
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool check_optional(const struct pod_template *pt,
+			   struct fy_node *map, const char *key,
+			   const char *field, bool want_mapping)
+{
+	struct fy_node *v = ynode_get(map, key);
+
+	if (ynode_is_null(v))
+		return true;
+	if (want_mapping ? ynode_is_mapping(v) : ynode_is_sequence(v))
+		return true;
+	shape_error(pt, v, field, want_mapping ? "must be a mapping" :
+		    "must be a list");
+	return false;
+}
+
+/* The annotation and label maps must be maps of strings. */
+static bool check_string_map(const struct pod_template *pt,
+			     struct fy_node *map, const char *field)
+{
+	struct fy_node_pair *p;
+	void *iter = NULL;
+
+	while (ynode_is_mapping(map) &&
+	       (p = fy_node_mapping_iterate(map, &iter))) {
+		if (!ynode_is_scalar(fy_node_pair_key(p)) ||
+		    !ynode_is_scalar(fy_node_pair_value(p))) {
+			shape_error(pt, fy_node_pair_key(p), field,
+				    "must map strings to strings");
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool check_shape(struct pod_template *pt)
+{
+	struct fy_node *meta = ynode_get(pt->pod, "metadata");
+	struct fy_node *alias = NULL;
+	bool ok = true;
+
+	if (!ynode_is_mapping(pt->pod)) {
+		shape_error(pt, pt->pod, pt->field_prefix[0] ? "" : "(root)",
+			    "the pod template must be a mapping with "
+			    "metadata and spec");
+		return false;
+	}
+	pt->spec = ynode_get(pt->pod, "spec");
+	if (!ynode_is_mapping(pt->spec)) {
+		shape_error(pt, pt->spec ? pt->spec : pt->pod, "spec",
+			    "missing or not a mapping: the pod spec is "
+			    "where containers go");
+		return false;
+	}
+	if (ynode_has_alias(pt->object, &alias)) {
+		shape_error(pt, alias, "(anchor or alias)", "YAML anchors and "
+			    "aliases are not accepted in workloads: write "
+			    "the values out");
+		return false;
+	}
+	ok &= check_optional(pt, pt->pod, "metadata", "metadata", true);
+	ok &= check_optional(pt, meta, "labels", "metadata.labels", true);
+	ok &= check_optional(pt, meta, "annotations", "metadata.annotations",
+			     true);
+	ok &= check_string_map(pt, ynode_get(meta, "labels"),
+			       "metadata.labels");
+	ok &= check_string_map(pt, ynode_get(meta, "annotations"),
+			       "metadata.annotations");
+	if (pt->object != pt->pod) {
+		struct where w = pt->where;
+		const char *prefix = pt->field_prefix;
+
+		pt->field_prefix = "";	/* the workload's own metadata */
+		ok &= check_string_map(pt, ynode_path(pt->object,
+						      "/metadata/annotations"),
+				       "metadata.annotations");
+		pt->field_prefix = prefix;
+		pt->where = w;
+	}
+	ok &= check_optional(pt, pt->spec, "volumes", "spec.volumes", false);
+	ok &= check_containers(pt, "containers", true);
+	ok &= check_containers(pt, "initContainers", false);
+	return ok;
+}
+
+/* Pods that must run to completion cannot keep a regular sidecar. */
+static bool must_terminate(const struct workload_kind *k,
+			   struct fy_node *spec, bool hook)
+{
+	struct fy_node *policy = ynode_get(spec, "restartPolicy");
+
+	if (k->always_terminates || hook)
+		return true;
+	return !k->template_path && (ynode_is(policy, "Never") ||
+				      ynode_is(policy, "OnFailure"));
+}
+
+static void find_in_object(struct doc *d, struct fy_node *object,
+			   struct pod_templates *pts, int depth);
+
+static void find_in_list(struct doc *d, struct fy_node *list,
+			 struct pod_templates *pts, int depth)
+{
+	struct fy_node *items = ynode_get(list, "items");
+	int i, n = ynode_count(items);
+
+	if (depth >= MAX_LIST_DEPTH) {
+		diag_error(&d->where, "Lists nested more than %d deep are "
+			   "not accepted", MAX_LIST_DEPTH);
+		return;
+	}
+	if (!ynode_is_null(items) && !ynode_is_sequence(items)) {
+		diag_error(&d->where, "items: must be a list of objects");
+		return;
+	}
+	for (i = 0; i < n; i++)
+		find_in_object(d, ynode_at(items, i), pts, depth + 1);
+}
+
+static void find_in_object(struct doc *d, struct fy_node *object,
+			   struct pod_templates *pts, int depth)
+{
+	const struct workload_kind *k;
+	struct pod_template *pt;
+	struct fy_node *annotations;
+
+	if (!ynode_is_mapping(object))
+		return;
+	if (ynode_is(ynode_get(object, "kind"), "List")) {
+		find_in_list(d, object, pts, depth);
+		return;
+	}
+	k = find_kind(object);
+	if (!k)
+		return;
+	pts->items = xgrow(pts->items, sizeof(*pts->items), pts->nr + 1,
+			   &pts->alloc);
+	pt = &pts->items[pts->nr];
+	memset(pt, 0, sizeof(*pt));
+	pt->doc = d;
+	pt->service = NO_SERVICE;
+	pt->object = object;
+	pt->kind = k->kind;
+	pt->name = ynode_strdup(ynode_path(object, "/metadata/name"));
+	pt->field_prefix = k->field_prefix;
+	pt->where = d->where;
+	pt->where.kind = k->kind;
+	pt->where.name = pt->name;
+	pt->where.line = ynode_line(object) ? ynode_line(object) :
+		d->where.line;
+	pt->pod = k->template_path ? ynode_path(object, k->template_path) :
+		object;
+	annotations = ynode_path(object, "/metadata/annotations");
+	pt->hook = d->hook || ynode_get(annotations, "helm.sh/hook");
+	if (!check_shape(pt)) {
+		free(pt->name);
+		return;
+	}
+	pt->must_terminate = must_terminate(k, pt->spec, pt->hook);
+	pts->nr++;
+}
+
+void workload_find_all(struct stream *s, struct pod_templates *pts)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++) {
+		struct doc *d = &s->docs[i];
+
+		if (d->fyd && !d->stale)
+			find_in_object(d, fy_document_root(d->fyd), pts, 0);
+	}
+}
+
+void pod_templates_release(struct pod_templates *pts)
+{
+	size_t i;
+
+	for (i = 0; i < pts->nr; i++)
+		free(pts->items[i].name);
+	free(pts->items);
+	memset(pts, 0, sizeof(*pts));
+}
+
+struct fy_node *pod_annotation(const struct pod_template *pt,
+			       const char *key)
+{
+	struct fy_node *v = ynode_get(ynode_path(pt->pod,
+						 "/metadata/annotations"),
+				      key);
+
+	if (v)
+		return v;
+	return ynode_get(ynode_path(pt->object, "/metadata/annotations"),
+			 key);
+}
+
+struct fy_node *pod_label(const struct pod_template *pt, const char *key)
+{
+	return ynode_get(ynode_path(pt->pod, "/metadata/labels"), key);
+}

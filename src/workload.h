@@ -1,0 +1,57 @@
+/*
+ * workload — find the pod template of every workload in the stream.
+ *
+ * One table maps each workload kind (and its API group) to the path of its
+ * pod template; Lists are handled by recursion into their items; every
+ * other kind passes through untouched. The shape of what is found is
+ * checked here (a pod template is a mapping, containers a non-empty list
+ * of named containers, ...) so that later phases can rely on it.
+ */
+#ifndef AGENTENV_WORKLOAD_H
+#define AGENTENV_WORKLOAD_H
+
+#include <libfyaml.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "stream.h"
+
+struct pod_template {
+	struct doc *doc;		/* the document that holds it */
+	struct fy_node *object;		/* the workload (root or List item) */
+	struct fy_node *pod;		/* metadata + spec of the pods */
+	struct fy_node *spec;		/* pod->spec, a mapping */
+	const char *kind;		/* the workload's kind */
+	char *name;			/* the workload's metadata.name */
+	const char *field_prefix;	/* "spec.template." for messages */
+	struct where where;
+	bool must_terminate;		/* Job, CronJob, run-once Pod, hook */
+	bool hook;			/* the workload is a Helm hook */
+	size_t service;			/* index into services, or NO_SERVICE */
+	bool opted_out;			/* agentenv.io/inject: "false" */
+	bool injected_before;		/* carries our sidecar already */
+};
+
+#define NO_SERVICE ((size_t)-1)
+
+struct pod_templates {
+	struct pod_template *items;
+	size_t nr;
+	size_t alloc;
+};
+
+/*
+ * Append every pod template of every document to pts; shape problems are
+ * reported through diag (and the template is not added).
+ */
+void workload_find_all(struct stream *s, struct pod_templates *pts);
+void pod_templates_release(struct pod_templates *pts);
+
+/* The value of annotation key: the pod template's, else the workload's. */
+struct fy_node *pod_annotation(const struct pod_template *pt,
+			       const char *key);
+/* A label of the pod template, or NULL. */
+struct fy_node *pod_label(const struct pod_template *pt, const char *key);
+
+#endif

@@ -1,0 +1,285 @@
+/*
+ * ynode — libfyaml helpers (see ynode.h for why each one exists).
+ */
+#include "ynode.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "diag.h"
+
+const char *ynode_scalar(struct fy_node *n, size_t *len)
+{
+	const char *s;
+
+	if (!n || !fy_node_is_scalar(n) || fy_node_is_alias(n))
+		return NULL;
+	s = fy_node_get_scalar(n, len);
+	if (!s) {	/* an empty plain scalar */
+		*len = 0;
+		return "";
+	}
+	return s;
+}
+
+char *ynode_strdup(struct fy_node *n)
+{
+	size_t len;
+	const char *s = ynode_scalar(n, &len);
+
+	return s ? xmemdup0(s, len) : NULL;
+}
+
+bool ynode_is(struct fy_node *n, const char *s)
+{
+	size_t len;
+	const char *v = ynode_scalar(n, &len);
+
+	return v && len == strlen(s) && !memcmp(v, s, len);
+}
+
+bool ynode_is_null(struct fy_node *n)
+{
+	return !n || fy_node_is_null(n);
+}
+
+bool ynode_is_mapping(struct fy_node *n)
+{
+	return n && fy_node_is_mapping(n);
+}
+
+bool ynode_is_sequence(struct fy_node *n)
+{
+	return n && fy_node_is_sequence(n);
+}
+
+bool ynode_is_scalar(struct fy_node *n)
+{
+	return n && fy_node_is_scalar(n) && !fy_node_is_alias(n);
+}
+
+struct fy_node *ynode_get(struct fy_node *map, const char *key)
+{
+	if (!ynode_is_mapping(map))
+		return NULL;
+	return fy_node_mapping_lookup_value_by_simple_key(map, key,
+							  strlen(key));
+}
+
+struct fy_node *ynode_path(struct fy_node *n, const char *path)
+{
+	if (!n)
+		return NULL;
+	return fy_node_by_path(n, path, (size_t)-1, FYNWF_DONT_FOLLOW);
+}
+
+size_t ynode_line(struct fy_node *n)
+{
+	struct fy_token *t;
+	const struct fy_mark *m;
+	void *iter = NULL;
+
+	if (!n)
+		return 0;
+	if (fy_node_is_mapping(n)) {
+		struct fy_node_pair *p = fy_node_mapping_iterate(n, &iter);
+
+		return p ? ynode_line(fy_node_pair_key(p)) : 0;
+	}
+	if (fy_node_is_sequence(n))
+		return ynode_line(fy_node_sequence_iterate(n, &iter));
+	t = fy_node_get_scalar_token(n);
+	m = t ? fy_token_start_mark(t) : NULL;
+	return m ? (size_t)m->line + 1 : 0;
+}
+
+static struct fy_node *key_node(struct fy_document *d, const char *key)
+{
+	struct fy_node *k = fy_node_create_scalar_copy(d, key, strlen(key));
+
+	if (!k)
+		die("out of memory (YAML key)");
+	return k;
+}
+
+void ynode_set(struct fy_node *map, const char *key, struct fy_node *value)
+{
+	struct fy_document *d = fy_node_document(map);
+	struct fy_node_pair *p;
+
+	if (!ynode_is_mapping(map))
+		BUG("ynode_set(%s) on a node that is not a mapping", key);
+	p = fy_node_mapping_lookup_pair_by_simple_key(map, key, strlen(key));
+	if (p) {
+		if (fy_node_pair_set_value(p, value))
+			die("cannot set YAML value of %s", key);
+		return;
+	}
+	if (fy_node_mapping_append(map, key_node(d, key), value))
+		die("cannot add YAML key %s", key);
+}
+
+void ynode_remove(struct fy_node *map, const char *key)
+{
+	struct fy_node_pair *p;
+
+	if (!ynode_is_mapping(map))
+		return;
+	p = fy_node_mapping_lookup_pair_by_simple_key(map, key, strlen(key));
+	if (p && fy_node_mapping_remove(map, p))
+		BUG("cannot remove YAML key %s", key);
+}
+
+static struct fy_node *want(struct fy_node *map, const char *key,
+			    struct fy_node *(*create)(struct fy_document *),
+			    bool (*is)(struct fy_node *))
+{
+	struct fy_node *v = ynode_get(map, key);
+	struct fy_node *fresh;
+
+	if (v && !fy_node_is_null(v))
+		return is(v) ? v : NULL;
+	fresh = create(fy_node_document(map));
+	if (!fresh)
+		die("out of memory (YAML collection)");
+	ynode_set(map, key, fresh);
+	return fresh;
+}
+
+struct fy_node *ynode_want_mapping(struct fy_node *map, const char *key)
+{
+	return want(map, key, fy_node_create_mapping, ynode_is_mapping);
+}
+
+struct fy_node *ynode_want_sequence(struct fy_node *map, const char *key)
+{
+	return want(map, key, fy_node_create_sequence, ynode_is_sequence);
+}
+
+struct fy_node *ynode_plain(struct fy_document *d, const char *s)
+{
+	struct fy_node *n = fy_node_create_scalar_copy(d, s, strlen(s));
+
+	if (!n)
+		die("out of memory (YAML scalar)");
+	return n;
+}
+
+struct fy_node *ynode_quoted(struct fy_document *d, const char *s)
+{
+	struct buf text = BUF_INIT;
+	struct fy_node *n;
+
+	buf_add_yaml_quoted(&text, s, strlen(s));
+	n = ynode_from_yaml(d, text.data);
+	buf_release(&text);
+	return n;
+}
+
+struct fy_node *ynode_from_yaml(struct fy_document *d, const char *yaml)
+{
+	/*
+	 * libfyaml's nodes point into the text they were parsed from: the
+	 * document must own a copy, or the node outlives its text.
+	 */
+	char *text = xstrdup(yaml);
+	struct fy_node *n = fy_node_build_from_malloc_string(d, text,
+							     strlen(text));
+
+	if (!n)
+		BUG("a built-in YAML fragment does not parse: %.60s", yaml);
+	return n;
+}
+
+struct fy_node *ynode_copy(struct fy_document *d, struct fy_node *n)
+{
+	struct fy_node *c = fy_node_copy(d, n);
+
+	if (!c)
+		die("out of memory (copying YAML)");
+	return c;
+}
+
+void ynode_append(struct fy_node *seq, struct fy_node *item)
+{
+	if (fy_node_sequence_append(seq, item))
+		BUG("cannot append to a YAML sequence");
+}
+
+void ynode_prepend(struct fy_node *seq, struct fy_node *item)
+{
+	if (fy_node_sequence_prepend(seq, item))
+		BUG("cannot prepend to a YAML sequence");
+}
+
+void ynode_insert_after(struct fy_node *seq, struct fy_node *pos,
+			struct fy_node *item)
+{
+	if (!pos)
+		ynode_prepend(seq, item);
+	else if (fy_node_sequence_insert_after(seq, pos, item))
+		BUG("cannot insert into a YAML sequence");
+}
+
+int ynode_count(struct fy_node *seq)
+{
+	return ynode_is_sequence(seq) ? fy_node_sequence_item_count(seq) : 0;
+}
+
+struct fy_node *ynode_at(struct fy_node *seq, int i)
+{
+	return fy_node_sequence_get_by_index(seq, i);
+}
+
+struct fy_document *ynode_document(const char *yaml)
+{
+	static const struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET };
+	struct fy_document *d;
+
+	d = fy_document_build_from_string(&cfg, yaml, strlen(yaml));
+	if (!d)
+		BUG("a built-in YAML template does not parse: %.60s", yaml);
+	return d;
+}
+
+char *ynode_emit(struct fy_document *d, size_t *len)
+{
+	char *text = fy_emit_document_to_string(d, FYECF_MODE_BLOCK |
+						FYECF_WIDTH_INF |
+						FYECF_INDENT_2 |
+						FYECF_DOC_START_MARK_OFF |
+						FYECF_DOC_END_MARK_OFF);
+
+	if (!text)
+		die("cannot write a YAML document (out of memory?)");
+	*len = strlen(text);
+	return text;
+}
+
+bool ynode_has_alias(struct fy_node *n, struct fy_node **where)
+{
+	void *iter = NULL;
+
+	if (!n)
+		return false;
+	if (fy_node_is_alias(n) || fy_node_get_anchor(n)) {
+		*where = n;
+		return true;
+	}
+	if (fy_node_is_sequence(n)) {
+		struct fy_node *item;
+
+		while ((item = fy_node_sequence_iterate(n, &iter)))
+			if (ynode_has_alias(item, where))
+				return true;
+	} else if (fy_node_is_mapping(n)) {
+		struct fy_node_pair *p;
+
+		while ((p = fy_node_mapping_iterate(n, &iter)))
+			if (ynode_has_alias(fy_node_pair_key(p), where) ||
+			    ynode_has_alias(fy_node_pair_value(p), where))
+				return true;
+	}
+	return false;
+}

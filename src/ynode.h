@@ -1,0 +1,95 @@
+/*
+ * ynode — the one file that knows libfyaml 0.7.12's quirks.
+ *
+ * Everything else reads and edits YAML through these helpers:
+ *  - lookups take plain C strings and never parse them as YAML (libfyaml's
+ *    *_by_string functions do; we use the *_by_simple_key forms);
+ *  - paths are fy_node_by_path() paths that never follow aliases;
+ *  - scalars are returned with their length (libfyaml's are not
+ *    NUL-terminated) or copied into NUL-terminated strings;
+ *  - created strings are copied (fy_node_create_scalar does not copy);
+ *  - a value that must stay a string whatever it looks like ("true",
+ *    "8080") is created double-quoted: 0.7.12 cannot set a node's style, so
+ *    it is built from YAML text;
+ *  - nodes are always created in the document they are added to, and every
+ *    add either consumes its node or frees it, so callers never track
+ *    ownership.
+ * A helper that cannot do its job because of memory exhaustion dies.
+ */
+#ifndef AGENTENV_YNODE_H
+#define AGENTENV_YNODE_H
+
+#include <libfyaml.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The scalar's text and length, or NULL when n is not a scalar. */
+const char *ynode_scalar(struct fy_node *n, size_t *len);
+/* A NUL-terminated copy of the scalar, or NULL when n is not a scalar. */
+char *ynode_strdup(struct fy_node *n);
+/* True when n is a scalar whose text is exactly s. */
+bool ynode_is(struct fy_node *n, const char *s);
+/* True when n is a null scalar (~, null, or nothing) or absent. */
+bool ynode_is_null(struct fy_node *n);
+
+bool ynode_is_mapping(struct fy_node *n);
+bool ynode_is_sequence(struct fy_node *n);
+bool ynode_is_scalar(struct fy_node *n);
+
+/* The value under key in mapping map, or NULL (also when map is not one). */
+struct fy_node *ynode_get(struct fy_node *map, const char *key);
+/* fy_node_by_path(n, path) without following aliases. */
+struct fy_node *ynode_path(struct fy_node *n, const char *path);
+
+/* 1-based line where n starts, 0 when unknown. */
+size_t ynode_line(struct fy_node *n);
+
+/*
+ * Set map[key] = value, replacing an existing value in place (the key keeps
+ * its position) or appending. value is consumed.
+ */
+void ynode_set(struct fy_node *map, const char *key, struct fy_node *value);
+/* Remove map[key] if present. */
+void ynode_remove(struct fy_node *map, const char *key);
+
+/*
+ * map[key] as a mapping (or sequence): created empty when absent or null.
+ * Returns NULL when the key holds something else; callers validate first.
+ */
+struct fy_node *ynode_want_mapping(struct fy_node *map, const char *key);
+struct fy_node *ynode_want_sequence(struct fy_node *map, const char *key);
+
+/* New nodes in document d. */
+struct fy_node *ynode_plain(struct fy_document *d, const char *s);
+struct fy_node *ynode_quoted(struct fy_document *d, const char *s);
+/*
+ * A node parsed from YAML text (a template fragment, copied: libfyaml keeps
+ * pointing into the text it parsed); a bad fragment is a BUG.
+ */
+struct fy_node *ynode_from_yaml(struct fy_document *d, const char *yaml);
+/* A deep copy of n (from any document) made in d. */
+struct fy_node *ynode_copy(struct fy_document *d, struct fy_node *n);
+
+void ynode_append(struct fy_node *seq, struct fy_node *item);
+void ynode_prepend(struct fy_node *seq, struct fy_node *item);
+/* Insert item into seq right after position pos (NULL: at the front). */
+void ynode_insert_after(struct fy_node *seq, struct fy_node *pos,
+			struct fy_node *item);
+
+/* Sequence helpers. */
+int ynode_count(struct fy_node *seq);
+struct fy_node *ynode_at(struct fy_node *seq, int i);
+
+/* A document parsed from YAML text known to be valid (a template). */
+struct fy_document *ynode_document(const char *yaml);
+
+/*
+ * The document as block-style YAML text without a "---" line, ending in a
+ * newline. The caller frees it.
+ */
+char *ynode_emit(struct fy_document *d, size_t *len);
+
+/* True when n or anything below it is an alias (or holds an anchor). */
+bool ynode_has_alias(struct fy_node *n, struct fy_node **where);
+
+#endif
