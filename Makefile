@@ -54,10 +54,10 @@ $(BUILD)/templates.c $(BUILD)/templates.h: $(TEMPLATES) scripts/embed-templates 
 $(BUILD)/templates.o: $(BUILD)/templates.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD):
-	mkdir -p $(BUILD) $(BUILD)/tests
+$(BUILD) $(BUILD)/tests:
+	mkdir -p $@
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) tests/unit/unit.h | $(BUILD)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) tests/unit/unit.h | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) \
 		$(LIBS) $(CHECK_LIBS)
 

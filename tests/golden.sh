@@ -1,0 +1,90 @@
+#!/bin/sh
+# golden.sh: every folder testdata/golden/NAME holds
+#   in.yaml      the input stream (required)
+#   args         options, one per line (optional)
+#   values.yaml  passed as --values (optional)
+#   out.yaml     the expected stdout (exit status 0), or
+#   err.txt      the expected stderr (exit status 1, empty stdout)
+# Every output must also come out the same when fed back in (idempotency),
+# be the same on a second run (determinism), re-parse with libyaml and pass
+# k8s-validate. UPDATE_GOLDEN=1 rewrites out.yaml / err.txt.
+. "$(dirname "$0")/lib.sh"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+run_case() {
+	dir=$1
+	set --
+	if [ -f "$dir/args" ]; then
+		while IFS= read -r arg || [ -n "$arg" ]; do
+			set -- "$@" "$arg"
+		done <"$dir/args"
+	fi
+	[ -f "$dir/values.yaml" ] && set -- "$@" --values "$dir/values.yaml"
+	(cd "$dir" && HELM_NAMESPACE= post "$@") <"$dir/in.yaml" \
+		>"$tmp/out" 2>"$tmp/err"
+	echo $? >"$tmp/status"
+	# For the idempotency and determinism checks.
+	(cd "$dir" && HELM_NAMESPACE= post "$@") <"$tmp/out" >"$tmp/again" \
+		2>/dev/null
+	(cd "$dir" && HELM_NAMESPACE= post "$@") <"$dir/in.yaml" \
+		>"$tmp/twice" 2>/dev/null
+}
+
+for dir in "$TOP"/testdata/golden/*/; do
+	dir=${dir%/}
+	name=golden/$(basename "$dir")
+	if [ ! -f "$dir/in.yaml" ]; then
+		fail "$name" "no in.yaml: an orphan golden folder"
+		continue
+	fi
+	run_case "$dir"
+	status=$(cat "$tmp/status")
+	if [ -n "${UPDATE_GOLDEN:-}" ]; then
+		if [ "$status" = 0 ]; then
+			cp "$tmp/out" "$dir/out.yaml"
+			rm -f "$dir/err.txt"
+		else
+			cp "$tmp/err" "$dir/err.txt"
+			rm -f "$dir/out.yaml"
+		fi
+	fi
+	if [ -f "$dir/out.yaml" ]; then
+		if [ "$status" != 0 ]; then
+			fail "$name" "exit status $status, want 0" "$(head -3 "$tmp/err")"
+			continue
+		fi
+		if ! cmp -s "$tmp/out" "$dir/out.yaml"; then
+			fail "$name" "output differs from out.yaml:" \
+				"$(diff "$dir/out.yaml" "$tmp/out" | head -20)"
+			continue
+		fi
+		cmp -s "$tmp/out" "$tmp/again" ||
+			{ fail "$name" "not idempotent: output fed back in changes"; continue; }
+		cmp -s "$tmp/out" "$tmp/twice" ||
+			{ fail "$name" "not deterministic"; continue; }
+		reparse "$tmp/out" ||
+			{ fail "$name" "libyaml cannot re-parse the output"; continue; }
+		if have_validator && ! msg=$(k8s_validate "$tmp/out"); then
+			fail "$name" "k8s-validate refuses the output:" "$msg"
+			continue
+		fi
+		pass "$name"
+	elif [ -f "$dir/err.txt" ]; then
+		if [ "$status" != 1 ]; then
+			fail "$name" "exit status $status, want 1"
+		elif [ -s "$tmp/out" ]; then
+			fail "$name" "stdout is not empty on error"
+		elif ! cmp -s "$tmp/err" "$dir/err.txt"; then
+			fail "$name" "stderr differs from err.txt:" \
+				"$(diff "$dir/err.txt" "$tmp/err" | head -20)"
+		else
+			pass "$name"
+		fi
+	else
+		fail "$name" "neither out.yaml nor err.txt (UPDATE_GOLDEN=1 writes one)"
+	fi
+done
+have_validator || skip "k8s-validate checks: no $VALIDATOR here"
+finish
