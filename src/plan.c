@@ -136,12 +136,6 @@ static char *find_namespace(const struct settings *st,
 			return NULL;
 		}
 	}
-	if (!found)
-		diag_warning(NULL, "no namespace known (no --namespace, "
-			     "HELM_NAMESPACE or metadata.namespace): the "
-			     "policies' DNS rule allows the services of any "
-			     "namespace and the Corefile reads the pod's "
-			     "namespace at run time");
 	return found ? xstrdup(found) : NULL;
 }
 

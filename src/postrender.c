@@ -45,6 +45,12 @@ int postrender(const struct settings *st, char *input, size_t len,
 	}
 	if (sandboxed)
 		generate_all(&s, &sb);
+	if (sandboxed && !sb.namespace)
+		diag_warning(NULL, "no namespace known (no --namespace, "
+			     "HELM_NAMESPACE or metadata.namespace): the "
+			     "policies' DNS rule allows the services of any "
+			     "namespace and the Corefile reads the pod's "
+			     "namespace at run time");
 	stream_write(&s, out);
 done:
 	pod_templates_release(&pts);

@@ -102,9 +102,10 @@ static void report_parse_errors(struct parse_ctx *ctx, struct doc *d)
 
 		if (i++ < ctx->errors_seen)
 			continue;
-		w.line = d->where.line + (size_t)(e->line > 0 ? e->line : 0);
+		/* libfyaml's collected lines and columns are 1-based. */
+		w.line = d->where.line + (size_t)(e->line > 1 ? e->line - 1 : 0);
 		diag_error(&w, "not valid YAML: %s (column %d)", e->msg,
-			   e->column + 1);
+			   e->column);
 		reported++;
 	}
 	ctx->errors_seen = i;

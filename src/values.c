@@ -69,6 +69,21 @@ static void read_string_list(struct values_ctx *vc, struct fy_node *list,
 	}
 }
 
+/* Append separator and the scalar's text, when the node is there. */
+static void add_scalar(struct buf *b, const char *separator,
+		       struct fy_node *n)
+{
+	size_t len;
+	const char *s;
+
+	if (!n)
+		return;
+	s = ynode_scalar(n, &len);
+	if (separator)
+		buf_adds(b, separator);
+	buf_add(b, s, len);
+}
+
 static void read_domain_ports(struct values_ctx *vc, struct fy_node *list)
 {
 	struct egress *e = &vc->st->egress;
@@ -89,7 +104,7 @@ static void read_domain_ports(struct values_ctx *vc, struct fy_node *list)
 		struct buf spec = BUF_INIT;
 		struct domain_port dp;
 		const char *why, *dom;
-		size_t len, dom_len;
+		size_t dom_len;
 
 		if (!ynode_is_mapping(item) || !ynode_is_scalar(port) ||
 		    (proto && !ynode_is_scalar(proto)) ||
@@ -102,15 +117,9 @@ static void read_domain_ports(struct values_ctx *vc, struct fy_node *list)
 			continue;
 		}
 		/* One grammar, one set of rules: "PORT[/PROTO][@DOMAIN]". */
-		buf_add(&spec, ynode_scalar(port, &len), len);
-		if (proto) {
-			buf_addch(&spec, '/');
-			buf_add(&spec, ynode_scalar(proto, &len), len);
-		}
-		if (domain) {
-			buf_addch(&spec, '@');
-			buf_add(&spec, ynode_scalar(domain, &len), len);
-		}
+		add_scalar(&spec, NULL, port);
+		add_scalar(&spec, "/", proto);
+		add_scalar(&spec, "@", domain);
 		if (!parse_domain_port(spec.data, spec.len, &dp.number,
 				       &dp.protocol, &dom, &dom_len, &why)) {
 			refuse(vc, item, "allowDomainsPorts", "'%s' %s",

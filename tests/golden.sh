@@ -21,7 +21,7 @@ run_case() {
 			set -- "$@" "$arg"
 		done <"$dir/args"
 	fi
-	[ -f "$dir/values.yaml" ] && set -- "$@" --values "$dir/values.yaml"
+	[ -f "$dir/values.yaml" ] && set -- "$@" --values values.yaml
 	(cd "$dir" && HELM_NAMESPACE= post "$@") <"$dir/in.yaml" \
 		>"$tmp/out" 2>"$tmp/err"
 	echo $? >"$tmp/status"
