@@ -8,7 +8,10 @@
 # Every output must also come out the same when fed back in (idempotency),
 # be the same on a second run (determinism), re-parse with libyaml and pass
 # k8s-validate. UPDATE_GOLDEN=1 rewrites out.yaml / err.txt.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
+# The namespace comes from each case's args, never from the environment.
+unset HELM_NAMESPACE
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -22,13 +25,13 @@ run_case() {
 		done <"$dir/args"
 	fi
 	[ -f "$dir/values.yaml" ] && set -- "$@" --values values.yaml
-	(cd "$dir" && HELM_NAMESPACE= post "$@") <"$dir/in.yaml" \
+	(cd "$dir" && post "$@") <"$dir/in.yaml" \
 		>"$tmp/out" 2>"$tmp/err"
 	echo $? >"$tmp/status"
 	# For the idempotency and determinism checks.
-	(cd "$dir" && HELM_NAMESPACE= post "$@") <"$tmp/out" >"$tmp/again" \
+	(cd "$dir" && post "$@") <"$tmp/out" >"$tmp/again" \
 		2>/dev/null
-	(cd "$dir" && HELM_NAMESPACE= post "$@") <"$dir/in.yaml" \
+	(cd "$dir" && post "$@") <"$dir/in.yaml" \
 		>"$tmp/twice" 2>/dev/null
 }
 

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # tests/lib.sh — sourced by every test script: the binary under test,
 # where ../shared is, and pass/fail/skip counting.
 #
