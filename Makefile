@@ -10,6 +10,8 @@
 #   make static       a fully static binary (what the Helm plugin tarball ships)
 
 PREFIX  ?= /usr/local
+# The program; the sanitizer builds put theirs in their own BUILD folder.
+PROGRAM ?= agentenv-post
 BINDIR  ?= $(PREFIX)/bin
 BUILD   ?= build
 CC      ?= cc
@@ -39,9 +41,9 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 	clean static
 .DELETE_ON_ERROR:
 
-all: agentenv-post
+all: $(PROGRAM)
 
-agentenv-post: $(BUILD)/main.o $(LIB_OBJ)
+$(PROGRAM): $(BUILD)/main.o $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/%.o: src/%.c $(HEADERS) $(BUILD)/templates.h | $(BUILD)
@@ -67,18 +69,19 @@ $(BUILD)/yaml-reparse: tests/yaml-reparse.c | $(BUILD)
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do CK_FORK=yes $$t; done
 
-test: agentenv-post $(UNIT_BIN) $(BUILD)/yaml-reparse
-	tests/run-all $(BUILD)
+test: $(PROGRAM) $(UNIT_BIN) $(BUILD)/yaml-reparse
+	AGENTENV_BIN=$(CURDIR)/$(PROGRAM) tests/run-all $(BUILD)
 
 check-asan:
-	$(MAKE) BUILD=build-asan CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
+	$(MAKE) BUILD=build-asan PROGRAM=build-asan/agentenv-post \
+		CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined' test
 
-check-valgrind: agentenv-post $(UNIT_BIN) $(BUILD)/yaml-reparse
+check-valgrind: $(PROGRAM) $(UNIT_BIN) $(BUILD)/yaml-reparse
 	AGENTENV_WRAP='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' \
 		tests/run-all $(BUILD)
 
-bench: agentenv-post
+bench: $(PROGRAM)
 	scripts/bench
 
 fuzz:
@@ -87,9 +90,9 @@ fuzz:
 static: $(BUILD)/main.o $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) -static -o agentenv-post $^ $(shell $(PKG_CONFIG) --static --libs libfyaml)
 
-install: agentenv-post
+install: $(PROGRAM)
 	install -d $(DESTDIR)$(BINDIR)
-	install -m 0755 agentenv-post $(DESTDIR)$(BINDIR)/agentenv-post
+	install -m 0755 $(PROGRAM) $(DESTDIR)$(BINDIR)/agentenv-post
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/agentenv-post

@@ -199,6 +199,8 @@ static struct fy_node *read_image(struct values_ctx *vc, struct fy_node *v)
 {
 	size_t len;
 	const char *s = ynode_scalar(v, &len);
+	struct fy_node *n;
+	char *image;
 	size_t i;
 
 	if (!s || !len) {
@@ -213,7 +215,10 @@ static struct fy_node *read_image(struct values_ctx *vc, struct fy_node *v)
 			return NULL;
 		}
 	}
-	return ynode_quoted(vc->d, xmemdup0(s, len));
+	image = xmemdup0(s, len);
+	n = ynode_quoted(vc->d, image);
+	free(image);
+	return n;
 }
 
 static struct fy_node *read_command(struct values_ctx *vc, struct fy_node *v)
@@ -270,10 +275,23 @@ static const char *const chart_keys[] = {
 	"serviceAccountName",
 };
 
+/*
+ * Put a node we built (a cleaned-up copy of the value) in the value's
+ * place, so that the values document owns it and frees it; NULL: none.
+ */
+static struct fy_node *own(struct fy_node_pair *p, struct fy_node *built)
+{
+	if (built && fy_node_pair_set_value(p, built))
+		die("cannot store a --values setting");
+	return built;
+}
+
 static void read_key(struct values_ctx *vc, const char *key,
-		     struct fy_node *v, struct fy_node *key_node)
+		     struct fy_node_pair *p)
 {
 	struct settings *st = vc->st;
+	struct fy_node *v = fy_node_pair_value(p);
+	struct fy_node *key_node = fy_node_pair_key(p);
 	size_t i;
 
 	if (!strcmp(key, "allowDomains")) {
@@ -286,13 +304,13 @@ static void read_key(struct values_ctx *vc, const char *key,
 		read_string_list(vc, v, key, valid_entity,
 				 &st->egress.entities);
 	} else if (!strcmp(key, "labels")) {
-		st->labels = read_string_map(vc, v, key, true);
+		st->labels = own(p, read_string_map(vc, v, key, true));
 	} else if (!strcmp(key, "annotations")) {
-		st->annotations = read_string_map(vc, v, key, false);
+		st->annotations = own(p, read_string_map(vc, v, key, false));
 	} else if (!strcmp(key, "corednsImage")) {
-		st->coredns_image = read_image(vc, v);
+		st->coredns_image = own(p, read_image(vc, v));
 	} else if (!strcmp(key, "corednsCommand")) {
-		st->coredns_command = read_command(vc, v);
+		st->coredns_command = own(p, read_command(vc, v));
 	} else if (!strcmp(key, "corednsSecurityContext")) {
 		if (ynode_is_mapping(v))
 			st->coredns_security_context = v;
@@ -354,7 +372,7 @@ bool values_load_text(struct settings *st, const char *text, size_t len,
 			       "must be a string");
 			continue;
 		}
-		read_key(&vc, key, fy_node_pair_value(p), fy_node_pair_key(p));
+		read_key(&vc, key, p);
 		free(key);
 	}
 	return vc.errors == 0;

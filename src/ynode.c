@@ -122,13 +122,17 @@ void ynode_set(struct fy_node *map, const char *key, struct fy_node *value)
 
 void ynode_remove(struct fy_node *map, const char *key)
 {
-	struct fy_node_pair *p;
+	struct fy_node *k;
 
-	if (!ynode_is_mapping(map))
+	if (!ynode_get(map, key))
 		return;
-	p = fy_node_mapping_lookup_pair_by_simple_key(map, key, strlen(key));
-	if (p && fy_node_mapping_remove(map, p))
-		BUG("cannot remove YAML key %s", key);
+	/*
+	 * fy_node_mapping_remove() unlinks the pair without freeing it;
+	 * remove_by_key frees the pair, its key and the key it was given,
+	 * and hands back the value.
+	 */
+	k = key_node(fy_node_document(map), key);
+	fy_node_free(fy_node_mapping_remove_by_key(map, k));
 }
 
 static struct fy_node *want(struct fy_node *map, const char *key,
