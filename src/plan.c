@@ -123,9 +123,19 @@ static char *find_namespace(const struct settings *st,
 		return xstrdup(st->namespace);
 	for (i = 0; i < pts->nr; i++) {
 		const struct pod_template *pt = &pts->items[i];
+		const char *why;
 
 		if (!sandboxed(pt) || !pt->doc->namespace)
 			continue;
+		/* It goes into the Corefile and the policies: check it. */
+		if (!valid_service_name(pt->doc->namespace,
+					strlen(pt->doc->namespace), &why)) {
+			diag_error(&pt->where, "metadata.namespace: '%s' is not "
+				   "a namespace name: use a DNS-1123 label, at "
+				   "most 63 lower-case letters, digits and '-'",
+				   pt->doc->namespace);
+			return NULL;
+		}
 		if (!found) {
 			found = pt->doc->namespace;
 		} else if (strcmp(found, pt->doc->namespace)) {
@@ -214,6 +224,7 @@ static void name_services(struct sandbox *sb, const struct stream *s,
 		struct service *svc;
 		const struct doc *own;
 		struct buf compat = BUF_INIT;
+		const char *why;
 
 		if (!sandboxed(pt))
 			continue;
@@ -225,7 +236,13 @@ static void name_services(struct sandbox *sb, const struct stream *s,
 		if (!service_wants_dns(svc))
 			continue;
 		own = chart_headless_service(s, pt, sb);
-		if (own) {
+		if (own && !valid_service_name(own->name, strlen(own->name),
+					       &why)) {
+			/* Its name would go into the Corefile unquoted. */
+			diag_error(&own->where, "metadata.name: '%s' is not a "
+				   "Service name: use a DNS-1123 label",
+				   own->name);
+		} else if (own) {
 			svc->dns_name = xstrdup(own->name);
 			svc->chart_has_service = true;
 		} else {
