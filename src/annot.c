@@ -42,6 +42,11 @@ bool annot_split_list(const char *s, size_t len,
 			a++;
 		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
 			b--;
+		/* 'a' or "a": chart authors quote items such as '*.x.org'. */
+		if (b - a >= 2 && (*a == '\'' || *a == '"') && b[-1] == *a) {
+			a++;
+			b--;
+		}
 		if (a == b)
 			return false;
 		if (!fn(data, a, (size_t)(b - a)))

@@ -27,9 +27,10 @@
 void annot_read(struct pod_template *pt, struct sandbox *sb);
 
 /*
- * Call fn for each comma-separated item of s (blanks around items
- * trimmed). Returns false, after reporting nothing, when an item is empty;
- * fn returns false to stop.
+ * Call fn for each comma-separated item of s: blanks around an item are
+ * trimmed, then one pair of matching quotes around it ('*.example.com' or
+ * "*.example.com") is removed. Returns false, after reporting nothing,
+ * when an item is empty; fn returns false to stop.
  */
 bool annot_split_list(const char *s, size_t len,
 		      bool (*fn)(void *data, const char *item, size_t len),

@@ -33,11 +33,6 @@ static void add_rewrite(struct buf *b, const struct sandbox *sb,
 	buf_addch(b, '\n');
 }
 
-static bool in_set(const struct gen *g, const struct service *svc)
-{
-	return svc->hook == g->hook;
-}
-
 static void build_corefile(const struct gen *g, struct buf *b)
 {
 	const struct sandbox *sb = g->sb;
@@ -87,6 +82,7 @@ static void corefile_configmap(struct gen *g)
 			  g->sb->coredns_configmap[hook], "coredns");
 	ynode_set(ynode_get(root, "data"), "Corefile",
 		  ynode_from_yaml(fy_node_document(root), yaml.data));
+	gen_add(g, root, "coredns");
 	buf_release(&yaml);
 	buf_release(&corefile);
 }
@@ -98,6 +94,8 @@ static void add_selector(struct fy_node *selector, const struct sandbox *sb,
 
 	ynode_set(selector, "app.kubernetes.io/instance",
 		  ynode_quoted(d, sb->release));
+	/* Only sandboxed pods may answer to a sandbox name. */
+	ynode_set(selector, SANDBOX_LABEL, ynode_quoted(d, "true"));
 	ynode_set(selector, "inspect/service", ynode_plain(d, svc->name));
 }
 
@@ -142,14 +140,16 @@ static void headless_services(struct gen *g)
 		const struct service *svc = &sb->services[i];
 		struct fy_node *root, *spec;
 
-		if (!svc->dns_name || svc->chart_has_service ||
-		    !in_set(g, svc) || g->hook)
+		/* Hook pods are short-lived: no DNS records of their own. */
+		if (!svc->dns_name || svc->chart_has_service || svc->hook ||
+		    g->hook)
 			continue;
 		root = gen_object(g, template_headless_service, svc->dns_name,
 				  "services");
 		spec = ynode_get(root, "spec");
 		add_selector(ynode_get(spec, "selector"), sb, svc);
 		add_ports(spec, svc);
+		gen_add(g, root, "services");
 	}
 }
 
@@ -158,7 +158,8 @@ void dns_generate(struct gen *g)
 	int hook = g->hook ? 1 : 0;
 
 	corefile_configmap(g);
-	gen_object(g, template_resolv_configmap, g->sb->resolv_configmap[hook],
-		   "resolv-conf");
+	gen_add(g, gen_object(g, template_resolv_configmap,
+			      g->sb->resolv_configmap[hook], "resolv-conf"),
+		"resolv-conf");
 	headless_services(g);
 }

@@ -4,7 +4,6 @@
  */
 #include "generate.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,17 +68,22 @@ static void set_metadata(struct gen *g, struct fy_node *root,
 struct fy_node *gen_object(struct gen *g, const char *yaml, const char *name,
 			   const char *file)
 {
-	struct fy_document *d = ynode_document(yaml);
-	struct fy_node *root = fy_document_root(d);
-	struct buf comment = BUF_INIT;
+	struct fy_node *root = fy_document_root(ynode_document(yaml));
 
 	set_metadata(g, root, name, file);
+	return root;
+}
+
+void gen_add(struct gen *g, struct fy_node *root, const char *file)
+{
+	struct buf comment = BUF_INIT;
+
 	if (!g->stream->helm4)
 		buf_addf(&comment, "# Source: agentenv-post/%s%s.yaml",
 			 g->hook ? "hook-" : "", file);
-	stream_add_generated(g->stream, d, comment.len ? comment.data : NULL);
+	stream_add_generated(g->stream, fy_node_document(root),
+			     comment.len ? comment.data : NULL);
 	buf_release(&comment);
-	return root;
 }
 
 /* Add each comma-separated event of value to events (no duplicates). */
@@ -108,37 +112,42 @@ static void add_events(struct buf *events, const char *value, size_t len)
 	}
 }
 
+/* A hook weight: an optional '-' and up to 9 digits; false otherwise. */
+static bool parse_weight(const char *s, long *weight)
+{
+	bool negative = *s == '-';
+	long value = 0;
+	int digits = 0;
+
+	if (negative)
+		s++;
+	for (; *s >= '0' && *s <= '9' && digits < 9; s++, digits++)
+		value = value * 10 + (*s - '0');
+	if (!digits || *s)
+		return false;
+	*weight = negative ? -value : value;
+	return true;
+}
+
 /* The hook events of every hook document, and the lowest weight. */
 static void hook_details(struct gen *g)
 {
 	struct buf events = BUF_INIT;
-	long lowest = LONG_MAX;
+	long lowest = 0, weight;
 	size_t i;
 
 	for (i = 0; i < g->stream->nr; i++) {
 		const struct doc *d = &g->stream->docs[i];
-		struct fy_node *ann = doc_metadata(d, "annotations");
-		size_t len;
-		const char *v;
-		char *weight;
 
 		if (!d->hook || d->stale)
 			continue;
-		v = ynode_scalar(ynode_get(ann, "helm.sh/hook"), &len);
-		if (v)
-			add_events(&events, v, len);
-		weight = ynode_strdup(ynode_get(ann, "helm.sh/hook-weight"));
-		if (weight) {
-			char *end;
-			long w = strtol(weight, &end, 10);
-
-			if (*weight && !*end && w < lowest)
-				lowest = w;
-			free(weight);
-		}
+		if (d->hook_events)
+			add_events(&events, d->hook_events,
+				   strlen(d->hook_events));
+		if (d->hook_weight && parse_weight(d->hook_weight, &weight) &&
+		    weight < lowest)
+			lowest = weight;
 	}
-	if (lowest == LONG_MAX || lowest > 0)
-		lowest = 0;
 	g->hook_events = buf_detach(&events, NULL);
 	g->hook_weight = lowest - 10;
 }

@@ -36,12 +36,14 @@ struct gen {
 void generate_all(struct stream *s, const struct sandbox *sb);
 
 /*
- * A new object from template yaml, named name (plus "hook" in the hook
- * set), with the common metadata above; file names it for Helm. Returns
- * the document's root; the document is appended to the stream.
+ * A new object from template yaml, named name, with the common metadata
+ * above; file names it for Helm. Returns the document's root, which the
+ * caller fills in and hands to gen_add().
  */
 struct fy_node *gen_object(struct gen *g, const char *yaml, const char *name,
 			   const char *file);
+/* Append the object (serialised at once) to the stream. */
+void gen_add(struct gen *g, struct fy_node *root, const char *file);
 
 /*
  * The name of a generated object of the set: the prefix, "hook" in the

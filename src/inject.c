@@ -342,5 +342,4 @@ void inject_pod(struct pod_template *pt, const struct sandbox *sb)
 		ynode_append(ynode_get(pt->spec, "containers"),
 			     make_sidecar(d, sb, false));
 	add_volumes(pt, sb);
-	pt->doc->edited = true;
 }

@@ -42,17 +42,6 @@ static void check_unique_services(const struct sandbox *sb)
 	}
 }
 
-/* The instance label of a workload: its pod template's, else its own. */
-static struct fy_node *instance_label(const struct pod_template *pt)
-{
-	struct fy_node *v = pod_label(pt, INSTANCE_LABEL);
-
-	if (v)
-		return v;
-	return ynode_get(ynode_path(pt->object, "/metadata/labels"),
-			 INSTANCE_LABEL);
-}
-
 static char *find_release(const struct settings *st,
 			  const struct pod_templates *pts)
 {
@@ -67,9 +56,9 @@ static char *find_release(const struct settings *st,
 
 		if (!sandboxed(pt))
 			continue;
-		label = ynode_strdup(instance_label(pt));
-		if (!label)
+		if (!pt->instance)
 			continue;
+		label = xstrdup(pt->instance);
 		if (!release) {
 			release = label;
 			first = pt;
@@ -78,7 +67,7 @@ static char *find_release(const struct settings *st,
 		if (strcmp(label, release)) {
 			struct where w = pt->where;
 
-			w.line = ynode_line(instance_label(pt));
+			w.line = pt->instance_line;
 			if (first)
 				diag_error(&w, "label %s is '%s' but document "
 					   "%zu (%s/%s) says '%s': a release "
@@ -152,29 +141,18 @@ static char *find_namespace(const struct settings *st,
 /* A label the pod will carry after injection has this value. */
 static bool pod_will_carry(const struct pod_template *pt,
 			   const struct sandbox *sb, const char *key,
-			   struct fy_node *value)
+			   const char *value)
 {
 	const struct service *svc = &sb->services[pt->service];
-	size_t len;
-	const char *v = ynode_scalar(value, &len);
-	struct fy_node *own = pod_label(pt, key);
+	const char *own = pod_template_label(pt, key);
 
-	if (!v)
-		return false;
 	if (!strcmp(key, "inspect/service"))
-		return len == strlen(svc->name) && !memcmp(v, svc->name, len);
+		return !strcmp(value, svc->name);
 	if (!strcmp(key, INSTANCE_LABEL) && !own)
-		return len == strlen(sb->release) &&
-		       !memcmp(v, sb->release, len);
+		return !strcmp(value, sb->release);
 	if (!strcmp(key, SANDBOX_LABEL))
-		return len == 4 && !memcmp(v, "true", 4);
-	if (own) {
-		size_t olen;
-		const char *o = ynode_scalar(own, &olen);
-
-		return o && olen == len && !memcmp(o, v, len);
-	}
-	return false;
+		return !strcmp(value, "true");
+	return own && !strcmp(own, value);
 }
 
 /* The chart's own headless Service whose selector picks pt's pods. */
@@ -182,32 +160,17 @@ static const struct doc *chart_headless_service(const struct stream *s,
 						const struct pod_template *pt,
 						const struct sandbox *sb)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < s->nr; i++) {
 		const struct doc *d = &s->docs[i];
-		struct fy_node *root, *selector;
-		struct fy_node_pair *p;
-		void *iter = NULL;
 		bool all = true;
 
-		if (!d->fyd || d->stale || !d->kind ||
-		    strcmp(d->kind, "Service") || !d->name)
+		if (!d->headless || d->stale || !d->name)
 			continue;
-		root = fy_document_root(d->fyd);
-		if (!ynode_is(ynode_path(root, "/spec/clusterIP"), "None"))
-			continue;
-		selector = ynode_path(root, "/spec/selector");
-		if (!ynode_is_mapping(selector) ||
-		    !fy_node_mapping_item_count(selector))
-			continue;
-		while (all && (p = fy_node_mapping_iterate(selector, &iter))) {
-			char *key = ynode_strdup(fy_node_pair_key(p));
-
-			all = key && pod_will_carry(pt, sb, key,
-						    fy_node_pair_value(p));
-			free(key);
-		}
+		for (j = 0; all && j < d->selector_nr; j++)
+			all = pod_will_carry(pt, sb, d->selector[2 * j],
+					     d->selector[2 * j + 1]);
 		if (all)
 			return d;
 	}
@@ -319,22 +282,25 @@ static void name_configmaps(struct sandbox *sb)
 					     NULL);
 }
 
-size_t plan_build(struct sandbox *sb, struct stream *s,
-		  struct pod_templates *pts)
+void plan_read_pod(struct sandbox *sb, struct pod_template *pt)
+{
+	annot_read(pt, sb);
+	if (!sandboxed(pt))
+		return;
+	pt->injected_before = inject_found(pt);
+	if (!pt->injected_before)
+		inject_check(pt);
+}
+
+size_t plan_finish(struct sandbox *sb, const struct stream *s,
+		   const struct pod_templates *pts)
 {
 	size_t i, count = 0;
+	struct buf prefix = BUF_INIT;
 
-	for (i = 0; i < pts->nr; i++) {
-		struct pod_template *pt = &pts->items[i];
-
-		annot_read(pt, sb);
-		if (!sandboxed(pt))
-			continue;
-		count++;
-		pt->injected_before = inject_found(pt);
-		if (!pt->injected_before)
-			inject_check(pt);
-	}
+	for (i = 0; i < pts->nr; i++)
+		if (sandboxed(&pts->items[i]))
+			count++;
 	if (!count)
 		return 0;
 	check_unique_services(sb);
@@ -342,12 +308,8 @@ size_t plan_build(struct sandbox *sb, struct stream *s,
 	sb->namespace = find_namespace(sb->settings, pts);
 	if (!sb->release)
 		return count;
-	{
-		struct buf prefix = BUF_INIT;
-
-		buf_addf(&prefix, "agentenv-%s", sb->release);
-		sb->prefix = buf_detach(&prefix, NULL);
-	}
+	buf_addf(&prefix, "agentenv-%s", sb->release);
+	sb->prefix = buf_detach(&prefix, NULL);
 	name_configmaps(sb);
 	name_services(sb, s, pts);
 	check_domain_ports(&sb->settings->egress, NULL, NULL,
@@ -367,4 +329,14 @@ size_t plan_build(struct sandbox *sb, struct stream *s,
 	}
 	check_names(sb, s);
 	return count;
+}
+
+size_t plan_build(struct sandbox *sb, struct stream *s,
+		  struct pod_templates *pts)
+{
+	size_t i;
+
+	for (i = 0; i < pts->nr; i++)
+		plan_read_pod(sb, &pts->items[i]);
+	return plan_finish(sb, s, pts);
 }

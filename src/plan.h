@@ -17,9 +17,21 @@
 #include "workload.h"
 
 /*
- * Fill sb from pts (found in s). Problems are reported through diag.
- * Returns the number of pod templates to sandbox (0: nothing to do).
+ * While pt's document is loaded: read its annotations into a service of
+ * sb (or mark it opted out) and check it against the pod edits.
  */
+void plan_read_pod(struct sandbox *sb, struct pod_template *pt);
+
+/*
+ * Once every pod template was read: the release, the namespace, every
+ * name, and the checks across documents. Uses only what was copied out of
+ * the documents (they need not be loaded). Problems are reported through
+ * diag. Returns the number of pod templates to sandbox (0: nothing to do).
+ */
+size_t plan_finish(struct sandbox *sb, const struct stream *s,
+		   const struct pod_templates *pts);
+
+/* plan_read_pod() of every template of pts, then plan_finish(). */
 size_t plan_build(struct sandbox *sb, struct stream *s,
 		  struct pod_templates *pts);
 

@@ -236,6 +236,7 @@ static void sandbox_egress(struct gen *g)
 		     release_selector(d, sb));
 	ynode_append(egress, same);
 	add_allowed(egress, e);
+	gen_add(g, root, "network-policy");
 	free(name);
 }
 
@@ -254,6 +255,7 @@ static void service_egress(struct gen *g, const struct service *svc)
 	if (svc->egress.domains.nr || egress_allows_world(&svc->egress))
 		add_dns_rule(egress, sb, &svc->egress, false);
 	add_allowed(egress, &svc->egress);
+	gen_add(g, root, "network-policy");
 	free(name);
 }
 
@@ -266,6 +268,7 @@ static void default_deny_ingress(struct gen *g)
 
 	ynode_set(ynode_get(root, "spec"), "endpointSelector",
 		  release_selector(fy_node_document(root), g->sb));
+	gen_add(g, root, "network-policy");
 	free(name);
 }
 
@@ -332,6 +335,7 @@ static void service_ingress(struct gen *g, const struct service *svc,
 	ynode_set(rule, "icmps", icmp);
 	ynode_append(ingress, rule);
 	buf_release(&description);
+	gen_add(g, root, "network-policy");
 	free(name);
 }
 
@@ -343,6 +347,7 @@ static void service_isolate(struct gen *g, const struct service *svc)
 
 	ynode_set(ynode_get(root, "spec"), "endpointSelector",
 		  service_selector(fy_node_document(root), g->sb, svc, NULL));
+	gen_add(g, root, "network-policy");
 	free(name);
 }
 

@@ -16,13 +16,20 @@ void stream_init(struct stream *s)
 
 static void doc_release(struct doc *d)
 {
-	if (d->fyd)
-		fy_document_destroy(d->fyd);
+	size_t i;
+
+	doc_unload(d);
+	free(d->text);
 	free(d->api_version);
 	free(d->kind);
 	free(d->name);
 	free(d->namespace);
 	free(d->comment);
+	free(d->hook_events);
+	free(d->hook_weight);
+	for (i = 0; i < 2 * d->selector_nr; i++)
+		free(d->selector[i]);
+	free(d->selector);
 }
 
 void stream_release(struct stream *s)
@@ -33,6 +40,8 @@ void stream_release(struct stream *s)
 		doc_release(&s->docs[i]);
 	free(s->docs);
 	free(s->input);
+	if (s->diag)
+		fy_diag_destroy(s->diag);
 	stream_init(s);
 }
 
@@ -86,21 +95,33 @@ static bool only_comments(const char *p, const char *end)
  * they are reported through diag (with the stream's line numbers) instead
  * of printed by libfyaml.
  */
-struct parse_ctx {
-	struct fy_diag *diag;
-	size_t errors_seen;
-};
+static struct fy_diag *stream_diag(struct stream *s)
+{
+	struct fy_diag_cfg cfg;
 
-static void report_parse_errors(struct parse_ctx *ctx, struct doc *d)
+	if (s->diag)
+		return s->diag;
+	fy_diag_cfg_default(&cfg);
+	cfg.fp = NULL;
+	cfg.output_fn = NULL;
+	cfg.level = FYET_ERROR;
+	s->diag = fy_diag_create(&cfg);
+	if (!s->diag)
+		die("out of memory (YAML diagnostics)");
+	fy_diag_set_collect_errors(s->diag, true);
+	return s->diag;
+}
+
+static void report_parse_errors(struct stream *s, struct doc *d)
 {
 	struct fy_diag_error *e;
 	void *iter = NULL;
 	size_t i = 0, reported = 0;
 
-	while ((e = fy_diag_errors_iterate(ctx->diag, &iter))) {
+	while ((e = fy_diag_errors_iterate(s->diag, &iter))) {
 		struct where w = d->where;
 
-		if (i++ < ctx->errors_seen)
+		if (i++ < s->diag_seen)
 			continue;
 		/* libfyaml's collected lines and columns are 1-based. */
 		w.line = d->where.line + (size_t)(e->line > 1 ? e->line - 1 : 0);
@@ -108,7 +129,7 @@ static void report_parse_errors(struct parse_ctx *ctx, struct doc *d)
 			   e->column);
 		reported++;
 	}
-	ctx->errors_seen = i;
+	s->diag_seen = i;
 	if (!reported)
 		diag_error(&d->where, "not valid YAML");
 }
@@ -116,6 +137,35 @@ static void report_parse_errors(struct parse_ctx *ctx, struct doc *d)
 static char *metadata_string(struct fy_node *root, const char *field)
 {
 	return ynode_strdup(ynode_get(ynode_get(root, "metadata"), field));
+}
+
+/* A headless Service's selector, kept to match pods against later. */
+static void record_headless_selector(struct doc *d, struct fy_node *root)
+{
+	struct fy_node *selector = ynode_path(root, "/spec/selector");
+	struct fy_node_pair *p;
+	void *iter = NULL;
+	size_t n;
+
+	if (!ynode_is(ynode_path(root, "/spec/clusterIP"), "None") ||
+	    !ynode_is_mapping(selector))
+		return;
+	n = (size_t)fy_node_mapping_item_count(selector);
+	d->selector = xcalloc(2 * n + 1, sizeof(*d->selector));
+	while ((p = fy_node_mapping_iterate(selector, &iter))) {
+		char *key = ynode_strdup(fy_node_pair_key(p));
+		char *value = ynode_strdup(fy_node_pair_value(p));
+
+		if (!key || !value) {	/* not a label selector: ignore it */
+			free(key);
+			free(value);
+			continue;
+		}
+		d->selector[2 * d->selector_nr] = key;
+		d->selector[2 * d->selector_nr + 1] = value;
+		d->selector_nr++;
+	}
+	d->headless = d->selector_nr > 0;
 }
 
 /* Fill in kind, name, ... and check the document is a Kubernetes object. */
@@ -152,56 +202,73 @@ static void describe(struct stream *s, struct doc *d)
 			   "apps/v1");
 	annotations = doc_metadata(d, "annotations");
 	labels = doc_metadata(d, "labels");
+	d->hook_events = ynode_strdup(ynode_get(annotations, "helm.sh/hook"));
+	d->hook_weight = ynode_strdup(ynode_get(annotations,
+						"helm.sh/hook-weight"));
 	d->hook = ynode_get(annotations, "helm.sh/hook") != NULL;
 	d->stale = ynode_is(ynode_get(labels, GENERATED_LABEL), "true");
 	if (ynode_get(annotations, HELM4_FILENAME_ANNOTATION))
 		s->helm4 = true;
+	d->valid = d->kind && *d->kind && d->api_version && *d->api_version;
+	if (d->valid && !strcmp(d->kind, "Service"))
+		record_headless_selector(d, root);
 }
 
-static void parse_doc(struct stream *s, struct parse_ctx *ctx, struct doc *d)
+static bool is_empty(const struct doc *d)
+{
+	return only_comments(d->raw, d->raw + d->raw_len) ||
+	       (d->raw_len >= 3 && !memcmp(d->raw, "---", 3) &&
+		only_comments(d->raw + 3, d->raw + d->raw_len));
+}
+
+bool doc_load(struct stream *s, struct doc *d)
 {
 	struct fy_parse_cfg cfg = {
 		.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG |
-			 FYPCF_DEFAULT_VERSION_1_1,
-		.diag = ctx->diag,
+			 FYPCF_DEFAULT_VERSION_1_1 |
+			 FYPCF_DISABLE_ACCELERATORS,
+		.diag = stream_diag(s),
 	};
 
-	if (only_comments(d->raw, d->raw + d->raw_len) ||
-	    (d->raw_len >= 3 && !memcmp(d->raw, "---", 3) &&
-	     only_comments(d->raw + 3, d->raw + d->raw_len)))
-		return;
+	if (d->fyd)
+		return d->valid;
+	if (d->described && !d->valid)
+		return false;
+	if (!d->raw || is_empty(d)) {
+		d->described = true;
+		return false;
+	}
 	d->fyd = fy_document_build_from_string(&cfg, d->raw, d->raw_len);
+	if (d->described)
+		return d->fyd != NULL;
+	d->described = true;
 	if (!d->fyd) {
-		report_parse_errors(ctx, d);
-		return;
+		report_parse_errors(s, d);
+		return false;
 	}
 	describe(s, d);
+	if (!d->valid)
+		doc_unload(d);
+	return d->valid;
 }
 
-size_t stream_parse(struct stream *s, char *input, size_t len)
+void doc_unload(struct doc *d)
 {
-	size_t errors_before = diag_error_count();
-	struct parse_ctx ctx = { 0 };
-	struct fy_diag_cfg dcfg;
+	if (d->fyd)
+		fy_document_destroy(d->fyd);
+	d->fyd = NULL;
+}
+
+void stream_split(struct stream *s, char *input, size_t len)
+{
 	const char *p, *end, *start;
 	size_t line = 1, start_line = 1;
-	size_t i;
 
 	s->input = input;
 	s->input_len = len;
-	fy_diag_cfg_default(&dcfg);
-	dcfg.fp = NULL;
-	dcfg.output_fn = NULL;
-	dcfg.level = FYET_ERROR;
-	ctx.diag = fy_diag_create(&dcfg);
-	if (!ctx.diag)
-		die("out of memory (YAML diagnostics)");
-	fy_diag_set_collect_errors(ctx.diag, true);
-
 	if (memchr(input, '\0', len))
 		diag_error(NULL, "the input holds a NUL byte: a manifest "
 			   "stream is UTF-8 text");
-
 	p = start = input;
 	end = input + len;
 	while (p < end) {
@@ -231,23 +298,30 @@ size_t stream_parse(struct stream *s, char *input, size_t len)
 		d->raw_len = (size_t)(end - start);
 		d->where.line = start_line;
 	}
+}
+
+size_t stream_parse(struct stream *s, char *input, size_t len)
+{
+	size_t errors_before = diag_error_count();
+	size_t i;
+
+	stream_split(s, input, len);
 	for (i = 0; i < s->nr; i++)
-		parse_doc(s, &ctx, &s->docs[i]);
-	fy_diag_destroy(ctx.diag);
+		doc_load(s, &s->docs[i]);
 	return diag_error_count() - errors_before;
 }
 
-struct doc *stream_add_generated(struct stream *s, struct fy_document *fyd,
-				 const char *comment)
+void stream_add_generated(struct stream *s, struct fy_document *fyd,
+			  const char *comment)
 {
 	struct doc *d = new_doc(s);
 
 	if (!d)
 		die("too many documents");
 	d->fyd = fyd;
-	d->edited = true;
 	d->comment = comment ? xstrdup(comment) : NULL;
-	return d;
+	d->described = d->valid = true;
+	doc_finish_edit(d);
 }
 
 struct fy_node *doc_metadata(const struct doc *d, const char *field)
@@ -277,18 +351,22 @@ static void add_leading_comments(struct buf *out, const struct doc *d)
 	}
 }
 
-static void write_edited(struct buf *out, const struct doc *d)
+void doc_finish_edit(struct doc *d)
 {
+	struct buf out = BUF_INIT;
 	size_t len;
 	char *text = ynode_emit(d->fyd, &len);
 
-	buf_adds(out, "---\n");
+	buf_adds(&out, "---\n");
 	if (d->comment)
-		buf_addf(out, "%s\n", d->comment);
+		buf_addf(&out, "%s\n", d->comment);
 	else
-		add_leading_comments(out, d);
-	buf_add(out, text, len);
+		add_leading_comments(&out, d);
+	buf_add(&out, text, len);
 	free(text);
+	free(d->text);
+	d->text = buf_detach(&out, &d->text_len);
+	doc_unload(d);
 }
 
 void stream_write(struct stream *s, struct buf *out)
@@ -300,8 +378,8 @@ void stream_write(struct stream *s, struct buf *out)
 
 		if (d->stale)
 			continue;
-		if (d->edited) {
-			write_edited(out, d);
+		if (d->text) {
+			buf_add(out, d->text, d->text_len);
 			continue;
 		}
 		buf_add(out, d->raw, d->raw_len);

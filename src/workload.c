@@ -211,6 +211,43 @@ static bool must_terminate(const struct workload_kind *k,
 				      ynode_is(policy, "OnFailure"));
 }
 
+/* Copy out what later phases read of the pod's labels. */
+static void record_labels(struct pod_template *pt)
+{
+	struct fy_node *labels = ynode_path(pt->pod, "/metadata/labels");
+	struct fy_node *instance = pod_label(pt, "app.kubernetes.io/instance");
+	struct fy_node_pair *p;
+	void *iter = NULL;
+	size_t n = ynode_is_mapping(labels) ?
+		(size_t)fy_node_mapping_item_count(labels) : 0;
+
+	pt->labels = xcalloc(2 * n + 1, sizeof(*pt->labels));
+	while (n && (p = fy_node_mapping_iterate(labels, &iter))) {
+		pt->labels[2 * pt->labels_nr] =
+			ynode_strdup(fy_node_pair_key(p));
+		pt->labels[2 * pt->labels_nr + 1] =
+			ynode_strdup(fy_node_pair_value(p));
+		pt->labels_nr++;
+	}
+	if (!instance)
+		instance = ynode_get(ynode_path(pt->object,
+						"/metadata/labels"),
+				     "app.kubernetes.io/instance");
+	pt->instance = ynode_strdup(instance);
+	pt->instance_line = ynode_line(instance);
+}
+
+const char *pod_template_label(const struct pod_template *pt,
+			       const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < pt->labels_nr; i++)
+		if (!strcmp(pt->labels[2 * i], key))
+			return pt->labels[2 * i + 1];
+	return NULL;
+}
+
 static void find_in_object(struct doc *d, struct fy_node *object,
 			   struct pod_templates *pts, int depth);
 
@@ -273,27 +310,37 @@ static void find_in_object(struct doc *d, struct fy_node *object,
 		return;
 	}
 	pt->must_terminate = must_terminate(k, pt->spec, pt->hook);
+	record_labels(pt);
 	pts->nr++;
+}
+
+void workload_find(struct doc *d, struct pod_templates *pts)
+{
+	if (d->fyd && !d->stale)
+		find_in_object(d, fy_document_root(d->fyd), pts, 0);
 }
 
 void workload_find_all(struct stream *s, struct pod_templates *pts)
 {
 	size_t i;
 
-	for (i = 0; i < s->nr; i++) {
-		struct doc *d = &s->docs[i];
-
-		if (d->fyd && !d->stale)
-			find_in_object(d, fy_document_root(d->fyd), pts, 0);
-	}
+	for (i = 0; i < s->nr; i++)
+		workload_find(&s->docs[i], pts);
 }
 
 void pod_templates_release(struct pod_templates *pts)
 {
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; i < pts->nr; i++)
-		free(pts->items[i].name);
+	for (i = 0; i < pts->nr; i++) {
+		struct pod_template *pt = &pts->items[i];
+
+		for (j = 0; j < 2 * pt->labels_nr; j++)
+			free(pt->labels[j]);
+		free(pt->labels);
+		free(pt->instance);
+		free(pt->name);
+	}
 	free(pts->items);
 	memset(pts, 0, sizeof(*pts));
 }

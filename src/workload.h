@@ -17,11 +17,19 @@
 #include "diag.h"
 #include "stream.h"
 
+/*
+ * The node pointers are valid only while the document is loaded (see
+ * stream.h); what later phases need is copied out: labels, instance.
+ */
 struct pod_template {
 	struct doc *doc;		/* the document that holds it */
 	struct fy_node *object;		/* the workload (root or List item) */
 	struct fy_node *pod;		/* metadata + spec of the pods */
 	struct fy_node *spec;		/* pod->spec, a mapping */
+	char **labels;			/* the pod's labels: key, value, ... */
+	size_t labels_nr;		/* pairs in labels */
+	char *instance;			/* app.kubernetes.io/instance, or NULL */
+	size_t instance_line;
 	const char *kind;		/* the workload's kind */
 	char *name;			/* the workload's metadata.name */
 	const char *field_prefix;	/* "spec.template." for messages */
@@ -42,11 +50,19 @@ struct pod_templates {
 };
 
 /*
- * Append every pod template of every document to pts; shape problems are
- * reported through diag (and the template is not added).
+ * Append the pod templates of loaded document d to pts, in document
+ * order; shape problems are reported through diag (and the template is
+ * not added). Finding them again in the reloaded document gives the same
+ * templates in the same order.
  */
+void workload_find(struct doc *d, struct pod_templates *pts);
+/* workload_find() for every loaded document of s. */
 void workload_find_all(struct stream *s, struct pod_templates *pts);
 void pod_templates_release(struct pod_templates *pts);
+
+/* The recorded value of the pod label key, or NULL. */
+const char *pod_template_label(const struct pod_template *pt,
+			       const char *key);
 
 /* The value of annotation key: the pod template's, else the workload's. */
 struct fy_node *pod_annotation(const struct pod_template *pt,
