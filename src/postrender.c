@@ -20,6 +20,7 @@
 #include "plan.h"
 #include "stream.h"
 #include "workload.h"
+#include "ynode.h"
 
 /* Pass 1: every document's pod templates, read into sb. */
 static void read_documents(struct stream *s, struct sandbox *sb,
@@ -125,5 +126,6 @@ done:
 	pod_templates_release(&pts);
 	sandbox_release(&sb);
 	stream_release(&s);
+	ynode_cache_release();
 	return diag_error_count() ? 1 : 0;
 }

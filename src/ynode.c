@@ -181,12 +181,37 @@ struct fy_node *ynode_quoted(struct fy_document *d, const char *s)
 	return n;
 }
 
-struct fy_node *ynode_from_yaml(struct fy_document *d, const char *yaml)
+/*
+ * Parsed fragments, by their text: parsing builds a whole libfyaml parser,
+ * while copying a parsed node only shares its reference-counted content.
+ * The same fragments (the sidecar, "true", the release name, ...) recur
+ * for every pod and object, so each is parsed once per run. Bounded: past
+ * FRAGMENT_CACHE_SIZE distinct fragments, the rest are parsed each time.
+ */
+#define FRAGMENT_CACHE_SIZE 4096
+
+struct fragment {
+	char *yaml;
+	struct fy_node *node;	/* in cache_doc */
+};
+
+static struct fragment fragment_cache[FRAGMENT_CACHE_SIZE];
+static size_t fragments_cached;
+static struct fy_document *cache_doc;
+
+static size_t fragment_hash(const char *s)
 {
-	/*
-	 * libfyaml's nodes point into the text they were parsed from: the
-	 * document must own a copy, or the node outlives its text.
-	 */
+	size_t h = 5381;
+
+	for (; *s; s++)
+		h = h * 33 + (unsigned char)*s;
+	return h;
+}
+
+/* Parse text (copied: libfyaml keeps pointing into what it parsed). */
+static struct fy_node *parse_fragment(struct fy_document *d,
+				      const char *yaml)
+{
 	char *text = xstrdup(yaml);
 	struct fy_node *n = fy_node_build_from_malloc_string(d, text,
 							     strlen(text));
@@ -194,6 +219,56 @@ struct fy_node *ynode_from_yaml(struct fy_document *d, const char *yaml)
 	if (!n)
 		BUG("a built-in YAML fragment does not parse: %.60s", yaml);
 	return n;
+}
+
+static struct fy_node *cached_fragment(const char *yaml)
+{
+	size_t i = fragment_hash(yaml) % FRAGMENT_CACHE_SIZE;
+	size_t probes;
+
+	if (!cache_doc) {
+		cache_doc = fy_document_create(NULL);
+		if (!cache_doc)
+			die("out of memory (YAML fragments)");
+	}
+	for (probes = 0; probes < FRAGMENT_CACHE_SIZE; probes++) {
+		struct fragment *f = &fragment_cache[i];
+
+		if (!f->yaml) {
+			if (fragments_cached >= FRAGMENT_CACHE_SIZE * 3 / 4)
+				return NULL;
+			f->yaml = xstrdup(yaml);
+			f->node = parse_fragment(cache_doc, yaml);
+			fragments_cached++;
+			return f->node;
+		}
+		if (!strcmp(f->yaml, yaml))
+			return f->node;
+		i = (i + 1) % FRAGMENT_CACHE_SIZE;
+	}
+	return NULL;
+}
+
+void ynode_cache_release(void)
+{
+	size_t i;
+
+	for (i = 0; i < FRAGMENT_CACHE_SIZE; i++) {
+		free(fragment_cache[i].yaml);
+		fragment_cache[i].yaml = NULL;
+		fragment_cache[i].node = NULL;
+	}
+	fragments_cached = 0;
+	if (cache_doc)
+		fy_document_destroy(cache_doc);
+	cache_doc = NULL;
+}
+
+struct fy_node *ynode_from_yaml(struct fy_document *d, const char *yaml)
+{
+	struct fy_node *cached = cached_fragment(yaml);
+
+	return cached ? ynode_copy(d, cached) : parse_fragment(d, yaml);
 }
 
 struct fy_node *ynode_copy(struct fy_document *d, struct fy_node *n)
@@ -238,12 +313,12 @@ struct fy_node *ynode_at(struct fy_node *seq, int i)
 
 struct fy_document *ynode_document(const char *yaml)
 {
-	static const struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET };
-	struct fy_document *d;
+	struct fy_document *d = fy_document_create(NULL);
 
-	d = fy_document_build_from_string(&cfg, yaml, strlen(yaml));
 	if (!d)
-		BUG("a built-in YAML template does not parse: %.60s", yaml);
+		die("out of memory (YAML document)");
+	if (fy_document_set_root(d, ynode_from_yaml(d, yaml)))
+		BUG("cannot set the root of a new document");
 	return d;
 }
 

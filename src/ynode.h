@@ -84,6 +84,12 @@ struct fy_node *ynode_at(struct fy_node *seq, int i);
 struct fy_document *ynode_document(const char *yaml);
 
 /*
+ * ynode_from_yaml() and ynode_document() parse each distinct text once
+ * per run and copy the result; this frees that cache (end of a run).
+ */
+void ynode_cache_release(void);
+
+/*
  * The document as block-style YAML text without a "---" line, ending in a
  * newline. The caller frees it.
  */
