@@ -23,8 +23,9 @@ struct annot_ctx {
 static void refuse(struct annot_ctx *c, const char *item, size_t len,
 		   const char *why)
 {
-	diag_error(&c->where, "%smetadata.annotations[\"%s\"]: '%.*s' %s",
-		   c->field_prefix, c->key, (int)len, item, why);
+	diag_error(&c->where, "%smetadata.annotations[\"%s\"]: '%.*s%s' %s",
+		   c->field_prefix, c->key, diag_shown(len), item,
+		   diag_cut(len), why);
 }
 
 bool annot_split_list(const char *s, size_t len,
@@ -289,7 +290,7 @@ static void check_unknown(struct pod_template *pt, struct fy_node *map,
 			   "dns-record, additional-dns-records, ports, "
 			   "networks, network-isolated, allow-domains, "
 			   "allow-domains-ports, allow-cidr, allow-entities",
-			   field_prefix, (int)len, key);
+			   field_prefix, diag_shown(len), key);
 	}
 }
 
@@ -344,17 +345,17 @@ static char *service_name(struct pod_template *pt)
 			return xmemdup0(c.value, c.len);
 		c.where.line = ynode_line(label);
 		diag_error(&c.where, "%smetadata.labels[\"inspect/service\"]: "
-			   "'%.*s' %s", pt->field_prefix, (int)c.len, c.value,
-			   why);
+			   "'%.*s%s' %s", pt->field_prefix, diag_shown(c.len),
+			   c.value, diag_cut(c.len), why);
 		return NULL;
 	}
 	c.value = ynode_scalar(ynode_get(first, "name"), &c.len);
 	if (valid_service_name(c.value, c.len, &why))
 		return xmemdup0(c.value, c.len);
-	diag_error(&c.where, "%sspec.containers[0].name: '%.*s' cannot name "
-		   "the sandbox service: it %s; set the agentenv.io/service "
-		   "annotation", pt->field_prefix, (int)c.len, c.value,
-		   why + 3);
+	diag_error(&c.where, "%sspec.containers[0].name: '%.*s%s' cannot "
+		   "name the sandbox service: it %s; set the "
+		   "agentenv.io/service annotation", pt->field_prefix,
+		   diag_shown(c.len), c.value, diag_cut(c.len), why + 3);
 	return NULL;
 }
 

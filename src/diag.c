@@ -31,13 +31,53 @@ static void add_where(struct buf *b, const struct where *w)
 	buf_adds(b, ": ");
 }
 
+/*
+ * Append the message with control characters written as escapes: a value
+ * quoted in it (a newline in an annotation, say) must not break the
+ * one-line-per-problem shape or play tricks on a terminal.
+ */
+static void add_message(struct buf *b, const char *fmt, va_list ap)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct buf raw = BUF_INIT;
+	size_t i;
+
+	buf_vaddf(&raw, fmt, ap);
+	for (i = 0; i < raw.len; i++) {
+		unsigned char c = (unsigned char)raw.data[i];
+
+		if (c == '\n') {
+			buf_adds(b, "\\n");
+		} else if (c == '\t') {
+			buf_adds(b, "\\t");
+		} else if (c < 0x20 || c == 0x7f) {
+			char esc[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
+
+			buf_add(b, esc, sizeof(esc));
+		} else {
+			buf_addch(b, (char)c);
+		}
+	}
+	buf_release(&raw);
+}
+
 static void collect(const char *level, const struct where *w,
 		    const char *fmt, va_list ap)
 {
 	buf_addf(&collected, "agentenv-post: %s: ", level);
 	add_where(&collected, w);
-	buf_vaddf(&collected, fmt, ap);
+	add_message(&collected, fmt, ap);
 	buf_addch(&collected, '\n');
+}
+
+int diag_shown(size_t len)
+{
+	return (int)(len > DIAG_VALUE_MAX ? DIAG_VALUE_MAX : len);
+}
+
+const char *diag_cut(size_t len)
+{
+	return len > DIAG_VALUE_MAX ? "..." : "";
 }
 
 void diag_error(const struct where *w, const char *fmt, ...)

@@ -35,6 +35,15 @@ struct where {
 	size_t line;		/* 1-based line in the input stream; 0: unknown */
 };
 
+/*
+ * A value quoted in a message is cut to DIAG_VALUE_MAX bytes, and
+ * diag_cut() tells what to append: "..." when it was cut, else "". Use as
+ *   "'%.*s%s'", diag_shown(len), value, diag_cut(len)
+ */
+#define DIAG_VALUE_MAX 120
+int diag_shown(size_t len);
+const char *diag_cut(size_t len);
+
 void diag_error(const struct where *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void diag_warning(const struct where *w, const char *fmt, ...)

@@ -62,7 +62,8 @@ static void read_string_list(struct values_ctx *vc, struct fy_node *list,
 		if (!s) {
 			refuse(vc, item, field, "item %d must be a string", i);
 		} else if (!valid(s, len, &why)) {
-			refuse(vc, item, field, "'%.*s' %s", (int)len, s, why);
+			refuse(vc, item, field, "'%.*s%s' %s", diag_shown(len),
+			       s, diag_cut(len), why);
 		} else {
 			strlist_add(into, s, len);
 		}
@@ -122,8 +123,9 @@ static void read_domain_ports(struct values_ctx *vc, struct fy_node *list)
 		add_scalar(&spec, "@", domain);
 		if (!parse_domain_port(spec.data, spec.len, &dp.number,
 				       &dp.protocol, &dom, &dom_len, &why)) {
-			refuse(vc, item, "allowDomainsPorts", "'%s' %s",
-			       spec.data, why);
+			refuse(vc, item, "allowDomainsPorts", "'%.*s%s' %s",
+			       diag_shown(spec.len), spec.data,
+			       diag_cut(spec.len), why);
 		} else {
 			e->ports = xgrow(e->ports, sizeof(*e->ports),
 					 e->nr_ports + 1, &e->alloc_ports);
@@ -168,13 +170,15 @@ static struct fy_node *read_string_map(struct values_ctx *vc,
 			continue;
 		}
 		if (!valid_label_key(key, klen, &why)) {
-			refuse(vc, fy_node_pair_key(p), field, "key '%.*s' %s",
-			       (int)klen, key, why);
+			refuse(vc, fy_node_pair_key(p), field,
+			       "key '%.*s%s' %s", diag_shown(klen), key,
+			       diag_cut(klen), why);
 			continue;
 		}
 		if (labels && !valid_label_value(value, vlen, &why)) {
 			refuse(vc, fy_node_pair_value(p), field, "value "
-			       "'%.*s' %s", (int)vlen, value, why);
+			       "'%.*s%s' %s", diag_shown(vlen), value,
+			       diag_cut(vlen), why);
 			continue;
 		}
 		k = xmemdup0(key, klen);
@@ -210,8 +214,9 @@ static struct fy_node *read_image(struct values_ctx *vc, struct fy_node *v)
 	}
 	for (i = 0; i < len; i++) {
 		if (s[i] <= ' ' || s[i] == '#' || (unsigned char)s[i] >= 0x7f) {
-			refuse(vc, v, "corednsImage", "'%.*s' is not an image "
-			       "reference: no spaces or '#'", (int)len, s);
+			refuse(vc, v, "corednsImage", "'%.*s%s' is not an "
+			       "image reference: no spaces or '#'",
+			       diag_shown(len), s, diag_cut(len));
 			return NULL;
 		}
 	}
