@@ -21,25 +21,74 @@ static bool sandboxed(const struct pod_template *pt)
 	return !pt->opted_out && pt->service != NO_SERVICE;
 }
 
-static void check_unique_services(const struct sandbox *sb)
-{
-	size_t i, j;
+/*
+ * Services sorted by a name (their own, or their headless Service's), so
+ * that the checks across a release's documents stay O(n log n): a chart
+ * may have thousands of services.
+ */
+struct name_entry {
+	const char *name;
+	size_t service;
+};
 
+static int compare_entries(const void *a, const void *b)
+{
+	const struct name_entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+
+	if (c)
+		return c;
+	return x->service < y->service ? -1 : x->service > y->service;
+}
+
+static int compare_names_only(const void *a, const void *b)
+{
+	return strcmp(((const struct name_entry *)a)->name,
+		      ((const struct name_entry *)b)->name);
+}
+
+/* The services' names (by_dns_name: generated headless Service names). */
+static struct name_entry *sorted_names(const struct sandbox *sb,
+				       bool by_dns_name, size_t *nr)
+{
+	struct name_entry *e = xcalloc(sb->nr + 1, sizeof(*e));
+	size_t i;
+
+	*nr = 0;
 	for (i = 0; i < sb->nr; i++) {
-		for (j = 0; j < i; j++) {
-			if (strcmp(sb->services[i].name, sb->services[j].name))
-				continue;
-			diag_error(&sb->services[i].where, "sandbox service "
-				   "'%s' is already the service of document "
-				   "%zu (%s/%s): give each workload its own "
-				   "name with the agentenv.io/service "
-				   "annotation", sb->services[i].name,
-				   sb->services[j].where.doc,
-				   sb->services[j].where.kind,
-				   sb->services[j].where.name);
-			break;
+		const struct service *svc = &sb->services[i];
+
+		if (!by_dns_name) {
+			e[(*nr)++] = (struct name_entry){ svc->name, i };
+		} else if (svc->dns_name && !svc->chart_has_service) {
+			e[(*nr)++] = (struct name_entry){ svc->dns_name, i };
 		}
 	}
+	qsort(e, *nr, sizeof(*e), compare_entries);
+	return e;
+}
+
+static void check_unique_services(const struct sandbox *sb)
+{
+	size_t nr, i, first = 0;
+	struct name_entry *e = sorted_names(sb, false, &nr);
+
+	for (i = 1; i < nr; i++) {
+		const struct service *svc, *earlier;
+
+		if (strcmp(e[i].name, e[first].name)) {
+			first = i;
+			continue;
+		}
+		svc = &sb->services[e[i].service];
+		earlier = &sb->services[e[first].service];
+		diag_error(&svc->where, "sandbox service '%s' is already the "
+			   "service of document %zu (%s/%s): give each "
+			   "workload its own name with the agentenv.io/service "
+			   "annotation", svc->name, earlier->where.doc,
+			   earlier->where.kind, earlier->where.name);
+	}
+	free(e);
 }
 
 static char *find_release(const struct settings *st,
@@ -241,10 +290,12 @@ static void check_domain_ports(const struct egress *e,
 
 static void check_names(struct sandbox *sb, const struct stream *s)
 {
-	size_t i, j;
+	size_t nr, i, j;
+	struct name_entry *e = sorted_names(sb, true, &nr);
 
 	for (i = 0; i < s->nr; i++) {
 		const struct doc *d = &s->docs[i];
+		struct name_entry key, *found;
 
 		if (!d->name || d->stale || !d->kind)
 			continue;
@@ -258,17 +309,16 @@ static void check_names(struct sandbox *sb, const struct stream *s)
 		}
 		if (strcmp(d->kind, "Service"))
 			continue;
-		for (j = 0; j < sb->nr; j++) {
-			const struct service *svc = &sb->services[j];
-
-			if (svc->dns_name && !svc->chart_has_service &&
-			    !strcmp(svc->dns_name, d->name))
-				diag_error(&d->where, "the name clashes with "
-					   "the headless Service of sandbox "
-					   "service '%s': rename the chart's "
-					   "Service", svc->name);
-		}
+		key.name = d->name;
+		key.service = 0;
+		found = bsearch(&key, e, nr, sizeof(*e), compare_names_only);
+		if (found)
+			diag_error(&d->where, "the name clashes with the "
+				   "headless Service of sandbox service '%s': "
+				   "rename the chart's Service",
+				   sb->services[found->service].name);
 	}
+	free(e);
 }
 
 static void name_configmaps(struct sandbox *sb)
