@@ -50,7 +50,8 @@ $(BUILD)/%.o: src/%.c $(HEADERS) $(BUILD)/templates.h | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # templates/*.yaml become string constants, so the binary is self-contained.
-$(BUILD)/templates.c $(BUILD)/templates.h: $(TEMPLATES) scripts/embed-templates | $(BUILD)
+# One run of the script writes both files (a grouped target, for make -j).
+$(BUILD)/templates.c $(BUILD)/templates.h &: $(TEMPLATES) scripts/embed-templates | $(BUILD)
 	sh scripts/embed-templates $(BUILD) $(TEMPLATES)
 
 $(BUILD)/templates.o: $(BUILD)/templates.c

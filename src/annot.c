@@ -283,7 +283,7 @@ static void check_unknown(struct pod_template *pt, struct fy_node *map,
 		if (!key || len < plen || memcmp(key, ANNOTATION_PREFIX, plen) ||
 		    find_annotation(key, len))
 			continue;
-		w.line = ynode_line(fy_node_pair_key(p));
+		w.line = doc_line(pt->doc, fy_node_pair_key(p));
 		diag_error(&w, "%smetadata.annotations[\"%.*s\"]: unknown "
 			   "annotation: the agentenv.io/ annotations are "
 			   "inject, service, runtime-class, sidecar, "
@@ -312,7 +312,7 @@ static bool lookup(struct annot_ctx *c, const char *key)
 		return false;
 	c->value = ynode_scalar(v, &c->len);
 	c->where = c->pt->where;
-	c->where.line = ynode_line(v) ? ynode_line(v) : c->where.line;
+	c->where.line = doc_line(c->pt->doc, v);
 	return c->value != NULL;
 }
 
@@ -343,7 +343,7 @@ static char *service_name(struct pod_template *pt)
 		c.value = ynode_scalar(label, &c.len);
 		if (valid_service_name(c.value, c.len, &why))
 			return xmemdup0(c.value, c.len);
-		c.where.line = ynode_line(label);
+		c.where.line = doc_line(pt->doc, label);
 		diag_error(&c.where, "%smetadata.labels[\"inspect/service\"]: "
 			   "'%.*s%s' %s", pt->field_prefix, diag_shown(c.len),
 			   c.value, diag_cut(c.len), why);

@@ -172,6 +172,18 @@ void buf_add_yaml_quoted(struct buf *b, const char *s, size_t len)
 		if (c == '"' || c == '\\') {
 			buf_addch(b, '\\');
 			buf_addch(b, (char)c);
+		} else if (c == 0xc2 && i + 1 < len &&
+			   (unsigned char)s[i + 1] == 0x85) {
+			buf_adds(b, "\\N");	/* NEL: a line break to YAML 1.1 */
+			i++;
+		} else if (c == 0xe2 && i + 2 < len &&
+			   (unsigned char)s[i + 1] == 0x80 &&
+			   ((unsigned char)s[i + 2] == 0xa8 ||
+			    (unsigned char)s[i + 2] == 0xa9)) {
+			/* LS and PS: line breaks to YAML 1.1 too. */
+			buf_adds(b, (unsigned char)s[i + 2] == 0xa8 ? "\\L" :
+				 "\\P");
+			i += 2;
 		} else if (c < 0x20 || c == 0x7f) {
 			char esc[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
 

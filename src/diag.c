@@ -162,27 +162,35 @@ static void make_parent_dirs(const char *path)
 
 /*
  * Helm 4 swallows a plugin's stderr and prints only 'plugin "agentenv-post"
- * exited with error'. Reach the user anyway: the terminal Helm runs in, and
- * a log file the README names.
+ * exited with error'. Reach the user anyway: a log file the README names,
+ * and the terminal Helm runs in (with a pointer to the log), when there is
+ * one. The hint goes to stderr too, for Helm 3 and direct runs.
  */
 static void write_helm_plugin_sinks(const char *text, size_t len)
 {
 	char *path = diag_log_path();
+	struct buf hint = BUF_INIT;
 	int fd;
 
+	if (path) {
+		make_parent_dirs(path);
+		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			  0600);
+		if (fd >= 0) {
+			write_all(fd, text, len);
+			close(fd);
+		}
+		buf_addf(&hint, "agentenv-post: these messages are also in "
+			 "%s\n", path);
+	}
 	fd = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd >= 0) {
 		write_all(fd, text, len);
+		write_all(fd, hint.data, hint.len);
 		close(fd);
 	}
-	if (!path)
-		return;
-	make_parent_dirs(path);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		write_all(fd, text, len);
-		close(fd);
-	}
+	write_all(STDERR_FILENO, hint.data, hint.len);
+	buf_release(&hint);
 	free(path);
 }
 
@@ -198,20 +206,8 @@ void diag_flush(void)
 	if (!collected.len)
 		return;
 	write_all(STDERR_FILENO, collected.data, collected.len);
-	if (error_count && running_as_helm_plugin()) {
-		char *path = diag_log_path();
-
+	if (error_count && running_as_helm_plugin())
 		write_helm_plugin_sinks(collected.data, collected.len);
-		if (path) {
-			struct buf hint = BUF_INIT;
-
-			buf_addf(&hint, "agentenv-post: the messages above "
-				 "are also in %s\n", path);
-			write_all(STDERR_FILENO, hint.data, hint.len);
-			buf_release(&hint);
-			free(path);
-		}
-	}
 	buf_release(&collected);
 }
 

@@ -47,8 +47,8 @@ static void clash(const struct pod_template *pt, struct fy_node *at,
 {
 	struct where w = pt->where;
 
-	if (ynode_line(at))
-		w.line = ynode_line(at);
+	if (at)
+		w.line = doc_line(pt->doc, at);
 	diag_error(&w, "%s%s: %s", pt->field_prefix, field, problem);
 }
 

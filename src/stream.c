@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "validate.h"
 #include "ynode.h"
 
 void stream_init(struct stream *s)
@@ -67,6 +68,21 @@ static bool is_document_start(const char *p, const char *end)
 	return p == end || *p == '\n' || *p == '\r' || *p == ' ' || *p == '\t';
 }
 
+/* The line before p (p starts a line after start) is "...". */
+static bool follows_document_end(const char *start, const char *p)
+{
+	const char *q = p - 1;	/* the '\n' ending the previous line */
+
+	while (q > start && q[-1] != '\n')
+		q--;
+	if (p - q < 4 || memcmp(q, "...", 3))
+		return false;
+	q += 3;
+	while (q < p && (*q == ' ' || *q == '\t' || *q == '\r'))
+		q++;
+	return q == p - 1 || (q < p && *q == '#');
+}
+
 static const char *next_line(const char *p, const char *end)
 {
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -74,69 +90,38 @@ static const char *next_line(const char *p, const char *end)
 	return nl ? nl + 1 : end;
 }
 
-/* True when the text holds nothing but blank lines and comments. */
-static bool only_comments(const char *p, const char *end)
+static void report_one(void *data, int line, int column, const char *msg)
 {
-	while (p < end) {
-		const char *eol = next_line(p, end);
-		const char *q = p;
+	struct doc *d = data;
+	struct where w = d->where;
 
-		while (q < eol && (*q == ' ' || *q == '\t' || *q == '\r'))
-			q++;
-		if (q < eol && *q != '\n' && *q != '#')
-			return false;
-		p = eol;
-	}
-	return true;
+	w.line = d->where.line + (size_t)(line > 1 ? line - 1 : 0);
+	diag_error(&w, "not valid YAML: %s (column %d)", msg, column);
 }
 
 /*
  * One fy_diag for the whole stream collects libfyaml's parse errors so
- * they are reported through diag (with the stream's line numbers) instead
- * of printed by libfyaml.
+ * they are reported through diag, with the stream's line numbers.
  */
-static struct fy_diag *stream_diag(struct stream *s)
-{
-	struct fy_diag_cfg cfg;
-
-	if (s->diag)
-		return s->diag;
-	fy_diag_cfg_default(&cfg);
-	cfg.fp = NULL;
-	cfg.output_fn = NULL;
-	cfg.level = FYET_ERROR;
-	s->diag = fy_diag_create(&cfg);
-	if (!s->diag)
-		die("out of memory (YAML diagnostics)");
-	fy_diag_set_collect_errors(s->diag, true);
-	return s->diag;
-}
-
 static void report_parse_errors(struct stream *s, struct doc *d)
 {
-	struct fy_diag_error *e;
-	void *iter = NULL;
-	size_t i = 0, reported = 0;
-
-	while ((e = fy_diag_errors_iterate(s->diag, &iter))) {
-		struct where w = d->where;
-
-		if (i++ < s->diag_seen)
-			continue;
-		/* libfyaml's collected lines and columns are 1-based. */
-		w.line = d->where.line + (size_t)(e->line > 1 ? e->line - 1 : 0);
-		diag_error(&w, "not valid YAML: %s (column %d)", e->msg,
-			   e->column);
-		reported++;
-	}
-	s->diag_seen = i;
-	if (!reported)
+	if (!ynode_report_errors(s->diag, &s->diag_seen, report_one, d))
 		diag_error(&d->where, "not valid YAML");
 }
 
-static char *metadata_string(struct fy_node *root, const char *field)
+/* A field that must be a string; NULL when absent (or refused). */
+static char *string_field(struct doc *d, struct fy_node *n, const char *field)
 {
-	return ynode_strdup(ynode_get(ynode_get(root, "metadata"), field));
+	struct where w = d->where;
+
+	if (!n)
+		return NULL;
+	if (ynode_is_string(n))
+		return ynode_strdup(n);
+	w.line = doc_line(d, n);
+	diag_error(&w, "%s: must be a string (quote a value that reads as a "
+		   "number, boolean or null; no NUL characters)", field);
+	return NULL;
 }
 
 /* A headless Service's selector, kept to match pods against later. */
@@ -186,20 +171,22 @@ static void describe(struct stream *s, struct doc *d)
 			   "scalar");
 		return;
 	}
-	d->api_version = ynode_strdup(ynode_get(root, "apiVersion"));
-	d->kind = ynode_strdup(ynode_get(root, "kind"));
-	d->name = metadata_string(root, "name");
-	d->namespace = metadata_string(root, "namespace");
+	d->api_version = string_field(d, ynode_get(root, "apiVersion"),
+				      "apiVersion");
+	d->kind = string_field(d, ynode_get(root, "kind"), "kind");
+	d->name = string_field(d, ynode_path(root, "/metadata/name"),
+			       "metadata.name");
+	d->namespace = string_field(d, ynode_path(root, "/metadata/namespace"),
+				    "metadata.namespace");
 	d->where.kind = d->kind;
 	d->where.name = d->name;
-	if (!d->kind || !*d->kind)
-		diag_error(&d->where, "kind: missing or not a string: every "
-			   "Kubernetes object needs a kind such as "
-			   "Deployment");
-	if (!d->api_version || !*d->api_version)
-		diag_error(&d->where, "apiVersion: missing or not a string: "
-			   "every Kubernetes object needs one, such as "
-			   "apps/v1");
+	/* (A kind that is there but not a string was reported above.) */
+	if (d->kind ? !*d->kind : !ynode_get(root, "kind"))
+		diag_error(&d->where, "kind: missing: every Kubernetes object "
+			   "needs a kind such as Deployment");
+	if (d->api_version ? !*d->api_version : !ynode_get(root, "apiVersion"))
+		diag_error(&d->where, "apiVersion: missing: every Kubernetes "
+			   "object needs one, such as apps/v1");
 	annotations = doc_metadata(d, "annotations");
 	labels = doc_metadata(d, "labels");
 	d->hook_events = ynode_strdup(ynode_get(annotations, "helm.sh/hook"));
@@ -216,9 +203,7 @@ static void describe(struct stream *s, struct doc *d)
 
 static bool is_empty(const struct doc *d)
 {
-	return only_comments(d->raw, d->raw + d->raw_len) ||
-	       (d->raw_len >= 3 && !memcmp(d->raw, "---", 3) &&
-		only_comments(d->raw + 3, d->raw + d->raw_len));
+	return ynode_text_is_empty(d->raw, d->raw_len);
 }
 
 bool doc_load(struct stream *s, struct doc *d)
@@ -227,11 +212,14 @@ bool doc_load(struct stream *s, struct doc *d)
 		.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG |
 			 FYPCF_DEFAULT_VERSION_1_1 |
 			 FYPCF_DISABLE_ACCELERATORS,
-		.diag = stream_diag(s),
+		.diag = s->diag,
 	};
 
 	if (d->fyd)
 		return d->valid;
+	if (!s->diag)
+		s->diag = ynode_collecting_diag();
+	cfg.diag = s->diag;
 	if (d->described && !d->valid)
 		return false;
 	if (!d->raw || is_empty(d)) {
@@ -259,6 +247,35 @@ void doc_unload(struct doc *d)
 	d->fyd = NULL;
 }
 
+/*
+ * The stream must be UTF-8 text before libfyaml sees any of it (0.7.12
+ * loops forever on some invalid bytes, and accepts overlong forms).
+ */
+static bool check_text(const char *input, size_t len)
+{
+	const char *nul = memchr(input, '\0', len);
+	size_t bad, line = 1, column = 1, i;
+
+	if (valid_utf8(input, len, &bad) && !nul)
+		return true;
+	if (nul && (valid_utf8(input, len, &bad) ||
+		    (size_t)(nul - input) < bad))
+		bad = (size_t)(nul - input);
+	for (i = 0; i < bad; i++) {
+		if (input[i] == '\n') {
+			line++;
+			column = 1;
+		} else if (((unsigned char)input[i] & 0xc0) != 0x80) {
+			column++;
+		}
+	}
+	diag_error(NULL, "line %zu, column %zu: the input is not UTF-8 "
+		   "text (byte 0x%02x%s): a manifest stream is UTF-8 without "
+		   "NUL bytes", line, column, (unsigned char)input[bad],
+		   input[bad] ? "" : ", a NUL byte");
+	return false;
+}
+
 void stream_split(struct stream *s, char *input, size_t len)
 {
 	const char *p, *end, *start;
@@ -266,15 +283,20 @@ void stream_split(struct stream *s, char *input, size_t len)
 
 	s->input = input;
 	s->input_len = len;
-	if (memchr(input, '\0', len))
-		diag_error(NULL, "the input holds a NUL byte: a manifest "
-			   "stream is UTF-8 text");
+	if (!check_text(input, len))
+		return;	/* nothing of it is parsed */
 	p = start = input;
 	end = input + len;
 	while (p < end) {
 		const char *eol = next_line(p, end);
 
-		if (p != start && is_document_start(p, end)) {
+		/*
+		 * A document starts at a "---" line, and after a "..." line
+		 * (a document may follow "..." without "---": it must not
+		 * hide inside the previous one, unseen and unsandboxed).
+		 */
+		if (p != start && (is_document_start(p, end) ||
+				   follows_document_end(start, p))) {
 			struct doc *d = new_doc(s);
 
 			if (!d)
@@ -322,6 +344,13 @@ void stream_add_generated(struct stream *s, struct fy_document *fyd,
 	d->comment = comment ? xstrdup(comment) : NULL;
 	d->described = d->valid = true;
 	doc_finish_edit(d);
+}
+
+size_t doc_line(const struct doc *d, struct fy_node *n)
+{
+	size_t line = ynode_line(n);
+
+	return line ? d->where.line + line - 1 : d->where.line;
 }
 
 struct fy_node *doc_metadata(const struct doc *d, const char *field)

@@ -115,6 +115,13 @@ void stream_add_generated(struct stream *s, struct fy_document *fyd,
 /* Serialise every document that is not stale. */
 void stream_write(struct stream *s, struct buf *out);
 
+/*
+ * The line of n in the stream (documents are parsed one by one, so
+ * libfyaml's lines count from the document's start); d's first line when
+ * n has none.
+ */
+size_t doc_line(const struct doc *d, struct fy_node *n);
+
 /* A metadata field (labels, annotations) of a loaded document, or NULL. */
 struct fy_node *doc_metadata(const struct doc *d, const char *field);
 

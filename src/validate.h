@@ -133,4 +133,21 @@ bool valid_label_key(const char *s, size_t n, const char **why);
  */
 bool valid_label_value(const char *s, size_t n, const char **why);
 
+/*
+ * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
+ * U+10FFFF, no truncated sequence. On failure *bad is the offset of the
+ * first byte that is not part of a valid character.
+ */
+bool valid_utf8(const char *s, size_t n, size_t *bad);
+
+/*
+ * A plain YAML scalar that a YAML 1.1 parser (Kubernetes' and Helm's)
+ * resolves to something other than a string: null (~, null, empty), a
+ * boolean (true, yes, on, ...), an integer (12, 0x1F, 0o17, 1_000) or a
+ * float (1.5, 1e3, .inf, .nan). Such a value where Kubernetes wants a
+ * string (a kind, a label or annotation value, a container name) makes
+ * the API server refuse the object.
+ */
+bool yaml11_plain_is_not_string(const char *s, size_t n);
+
 #endif

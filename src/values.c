@@ -342,24 +342,42 @@ static void read_key(struct values_ctx *vc, const char *key,
 	}
 }
 
+static void report_yaml_error(void *data, int line, int column,
+			      const char *message)
+{
+	struct values_ctx *vc = data;
+
+	diag_error(NULL, "--values %s, line %d: not valid YAML: %s (column "
+		   "%d)", vc->name, line, message, column);
+}
+
 bool values_load_text(struct settings *st, const char *text, size_t len,
 		      const char *name)
 {
-	static const struct fy_parse_cfg cfg = {
-		.flags = FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_1,
+	struct fy_parse_cfg cfg = {
+		.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG |
+			 FYPCF_DEFAULT_VERSION_1_1,
 	};
 	struct values_ctx vc = { st, name, NULL, 0 };
 	struct fy_node *root;
 	struct fy_node_pair *p;
 	void *iter = NULL;
+	size_t seen = 0;
 
+	if (ynode_text_is_empty(text, len))
+		return true;	/* no settings */
+	cfg.diag = ynode_collecting_diag();
 	/* The document keeps pointing into its text: give it a copy. */
 	vc.d = fy_document_build_from_malloc_string(&cfg, xmemdup0(text, len),
 						    len);
 	if (!vc.d) {
-		diag_error(NULL, "--values %s: not valid YAML", name);
+		if (!ynode_report_errors(cfg.diag, &seen, report_yaml_error,
+					 &vc))
+			diag_error(NULL, "--values %s: not valid YAML", name);
+		fy_diag_destroy(cfg.diag);
 		return false;
 	}
+	fy_diag_destroy(cfg.diag);
 	st->values_doc = vc.d;
 	root = fy_document_root(vc.d);
 	if (ynode_is_null(root))

@@ -69,8 +69,8 @@ static void shape_error(const struct pod_template *pt, struct fy_node *at,
 {
 	struct where w = pt->where;
 
-	if (ynode_line(at))
-		w.line = ynode_line(at);
+	if (at)
+		w.line = doc_line(pt->doc, at);
 	diag_error(&w, "%s%s: %s", pt->field_prefix, field, problem);
 }
 
@@ -102,12 +102,14 @@ static bool check_containers(const struct pod_template *pt, const char *key,
 		size_t len;
 
 		if (!ynode_is_mapping(c) ||
+		    !ynode_is_string(ynode_get(c, "name")) ||
 		    !ynode_scalar(ynode_get(c, "name"), &len) || !len) {
 			struct buf field = BUF_INIT;
 
 			buf_addf(&field, "spec.%s[%d]", key, i);
 			shape_error(pt, c, field.data, "must be a mapping "
-				    "with a name (a container)");
+				    "with a name (a container; quote a name "
+				    "that reads as a number)");
 			buf_release(&field);
 			return false;
 		}
@@ -137,16 +139,28 @@ static bool check_string_map(const struct pod_template *pt,
 	struct fy_node_pair *p;
 	void *iter = NULL;
 
+	bool ok = true;
+
 	while (ynode_is_mapping(map) &&
 	       (p = fy_node_mapping_iterate(map, &iter))) {
-		if (!ynode_is_scalar(fy_node_pair_key(p)) ||
-		    !ynode_is_scalar(fy_node_pair_value(p))) {
-			shape_error(pt, fy_node_pair_key(p), field,
-				    "must map strings to strings");
-			return false;
-		}
+		struct fy_node *key = fy_node_pair_key(p);
+		struct fy_node *value = fy_node_pair_value(p);
+		struct buf at = BUF_INIT;
+		size_t len = 0;
+		const char *k = ynode_scalar(key, &len);
+
+		if (ynode_is_string(key) && ynode_is_string(value))
+			continue;
+		buf_addf(&at, "%s[\"%.*s%s\"]", field, diag_shown(len),
+			 k ? k : "", diag_cut(len));
+		shape_error(pt, key, at.data, "must be a string: Kubernetes "
+			    "wants strings here; quote a value that reads as "
+			    "a number, boolean or null, such as \"80\" or "
+			    "\"true\"");
+		buf_release(&at);
+		ok = false;
 	}
-	return true;
+	return ok;
 }
 
 static bool check_shape(struct pod_template *pt)
@@ -234,7 +248,7 @@ static void record_labels(struct pod_template *pt)
 						"/metadata/labels"),
 				     "app.kubernetes.io/instance");
 	pt->instance = ynode_strdup(instance);
-	pt->instance_line = ynode_line(instance);
+	pt->instance_line = doc_line(pt->doc, instance);
 }
 
 const char *pod_template_label(const struct pod_template *pt,
@@ -299,8 +313,7 @@ static void find_in_object(struct doc *d, struct fy_node *object,
 	pt->where = d->where;
 	pt->where.kind = k->kind;
 	pt->where.name = pt->name;
-	pt->where.line = ynode_line(object) ? ynode_line(object) :
-		d->where.line;
+	pt->where.line = doc_line(d, object);
 	pt->pod = k->template_path ? ynode_path(object, k->template_path) :
 		object;
 	annotations = ynode_path(object, "/metadata/annotations");

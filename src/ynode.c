@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "validate.h"
 
 const char *ynode_scalar(struct fy_node *n, size_t *len)
 {
@@ -41,7 +42,30 @@ bool ynode_is(struct fy_node *n, const char *s)
 
 bool ynode_is_null(struct fy_node *n)
 {
-	return !n || fy_node_is_null(n);
+	static const char *const nulls[] = { "~", "null", "Null", "NULL" };
+	size_t i;
+
+	if (!n || fy_node_is_null(n))
+		return true;
+	/* libfyaml 0.7.12 counts only the empty scalar as null. */
+	if (!fy_node_is_scalar(n) || fy_node_is_alias(n) ||
+	    fy_node_get_style(n) != FYNS_PLAIN)
+		return false;
+	for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
+		if (ynode_is(n, nulls[i]))
+			return true;
+	return false;
+}
+
+bool ynode_is_string(struct fy_node *n)
+{
+	size_t len;
+	const char *s = ynode_scalar(n, &len);
+
+	if (!s || memchr(s, '\0', len))
+		return false;
+	return fy_node_get_style(n) != FYNS_PLAIN ||
+	       !yaml11_plain_is_not_string(s, len);
 }
 
 bool ynode_is_mapping(struct fy_node *n)
@@ -142,7 +166,7 @@ static struct fy_node *want(struct fy_node *map, const char *key,
 	struct fy_node *v = ynode_get(map, key);
 	struct fy_node *fresh;
 
-	if (v && !fy_node_is_null(v))
+	if (!ynode_is_null(v))
 		return is(v) ? v : NULL;
 	fresh = create(fy_node_document(map));
 	if (!fresh)
@@ -255,6 +279,9 @@ void ynode_cache_release(void)
 
 	for (i = 0; i < FRAGMENT_CACHE_SIZE; i++) {
 		free(fragment_cache[i].yaml);
+		/* Not attached to cache_doc's tree: destroying it misses them. */
+		if (fragment_cache[i].node)
+			fy_node_free(fragment_cache[i].node);
 		fragment_cache[i].yaml = NULL;
 		fragment_cache[i].node = NULL;
 	}
@@ -361,4 +388,62 @@ bool ynode_has_alias(struct fy_node *n, struct fy_node **where)
 				return true;
 	}
 	return false;
+}
+
+bool ynode_text_is_empty(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl + 1 : end;
+		const char *q = p;
+
+		while (q < eol && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (eol - q >= 3 && (!memcmp(q, "---", 3) ||
+				     !memcmp(q, "...", 3)) && q == p)
+			q += 3;
+		while (q < eol && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (q < eol && *q != '\n' && *q != '#')
+			return false;
+		p = eol;
+	}
+	return true;
+}
+
+struct fy_diag *ynode_collecting_diag(void)
+{
+	struct fy_diag_cfg cfg;
+	struct fy_diag *d;
+
+	fy_diag_cfg_default(&cfg);
+	cfg.fp = NULL;
+	cfg.output_fn = NULL;
+	cfg.level = FYET_ERROR;
+	d = fy_diag_create(&cfg);
+	if (!d)
+		die("out of memory (YAML diagnostics)");
+	fy_diag_set_collect_errors(d, true);
+	return d;
+}
+
+size_t ynode_report_errors(struct fy_diag *d, size_t *seen,
+			   void (*report)(void *data, int line, int column,
+					  const char *message),
+			   void *data)
+{
+	struct fy_diag_error *e;
+	void *iter = NULL;
+	size_t i = 0, reported = 0;
+
+	while ((e = fy_diag_errors_iterate(d, &iter))) {
+		if (i++ < *seen)
+			continue;
+		report(data, e->line, e->column, e->msg);
+		reported++;
+	}
+	*seen = i;
+	return reported;
 }

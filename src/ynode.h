@@ -32,6 +32,13 @@ bool ynode_is(struct fy_node *n, const char *s);
 /* True when n is a null scalar (~, null, or nothing) or absent. */
 bool ynode_is_null(struct fy_node *n);
 
+/*
+ * True when n is a string as Kubernetes reads it: a scalar that a YAML 1.1
+ * parser does not resolve to a number, boolean or null (80, true and ~
+ * must be quoted), holding no NUL character (C strings would cut it).
+ */
+bool ynode_is_string(struct fy_node *n);
+
 bool ynode_is_mapping(struct fy_node *n);
 bool ynode_is_sequence(struct fy_node *n);
 bool ynode_is_scalar(struct fy_node *n);
@@ -94,6 +101,27 @@ void ynode_cache_release(void);
  * newline. The caller frees it.
  */
 char *ynode_emit(struct fy_document *d, size_t *len);
+
+/*
+ * True when text holds nothing but blank lines, comments and document
+ * markers: libfyaml builds no document from it (and calls that an error).
+ */
+bool ynode_text_is_empty(const char *text, size_t len);
+
+/*
+ * A libfyaml diagnostics object that collects errors instead of printing
+ * them; report them with ynode_report_errors(). The caller destroys it.
+ */
+struct fy_diag *ynode_collecting_diag(void);
+/*
+ * Call report(data, line, column, message) for each error d collected
+ * since *seen (1-based line and column), and advance *seen. Returns how
+ * many there were.
+ */
+size_t ynode_report_errors(struct fy_diag *d, size_t *seen,
+			   void (*report)(void *data, int line, int column,
+					  const char *message),
+			   void *data);
 
 /* True when n or anything below it is an alias (or holds an anchor). */
 bool ynode_has_alias(struct fy_node *n, struct fy_node **where);
