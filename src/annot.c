@@ -3,14 +3,32 @@
  */
 #include "annot.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "ynode.h"
 
+struct annot_ctx;
+
+/*
+ * One agentenv.io/ annotation: a single value (parse), or a
+ * comma-separated list whose items go through item; a list of plain
+ * validated strings uses item_string, valid and the strlist at
+ * list_offset in struct service.
+ */
+struct annotation {
+	const char *key;
+	void (*parse)(struct annot_ctx *c);
+	bool (*item)(void *data, const char *s, size_t len);
+	bool (*valid)(const char *s, size_t n, const char **why);
+	size_t list_offset;
+};
+
 /* The annotation being read, for parsers and their messages. */
 struct annot_ctx {
+	const struct annotation *annotation;
 	struct pod_template *pt;
 	struct service *svc;
 	const char *key;		/* the full annotation key */
@@ -19,6 +37,12 @@ struct annot_ctx {
 	struct where where;		/* the value's line */
 	const char *field_prefix;	/* where the annotation was found */
 };
+
+static struct strlist *service_list(struct service *svc,
+				    const struct annotation *a)
+{
+	return (struct strlist *)((char *)svc + a->list_offset);
+}
 
 static void refuse(struct annot_ctx *c, const char *item, size_t len,
 		   const char *why)
@@ -121,15 +145,16 @@ static void parse_inject(struct annot_ctx *c)
 
 /* List annotations: one item parser each, run through annot_split_list. */
 
-static bool item_dns_record(void *data, const char *s, size_t len)
+/* An item of a list of validated strings (see annotation.valid). */
+static bool item_string(void *data, const char *s, size_t len)
 {
 	struct annot_ctx *c = data;
 	const char *why;
 
-	if (!valid_dns_record(s, len, &why))
+	if (!c->annotation->valid(s, len, &why))
 		refuse(c, s, len, why);
 	else
-		strlist_add(&c->svc->dns_records, s, len);
+		strlist_add(service_list(c->svc, c->annotation), s, len);
 	return true;
 }
 
@@ -158,30 +183,6 @@ static bool item_port(void *data, const char *s, size_t len)
 	return true;
 }
 
-static bool item_network(void *data, const char *s, size_t len)
-{
-	struct annot_ctx *c = data;
-	const char *why;
-
-	if (!valid_network_name(s, len, &why))
-		refuse(c, s, len, why);
-	else
-		strlist_add(&c->svc->networks, s, len);
-	return true;
-}
-
-static bool item_domain(void *data, const char *s, size_t len)
-{
-	struct annot_ctx *c = data;
-	const char *why;
-
-	if (!valid_domain(s, len, &why))
-		refuse(c, s, len, why);
-	else
-		strlist_add(&c->svc->egress.domains, s, len);
-	return true;
-}
-
 static bool item_domain_port(void *data, const char *s, size_t len)
 {
 	struct annot_ctx *c = data;
@@ -206,51 +207,29 @@ static bool item_domain_port(void *data, const char *s, size_t len)
 	return true;
 }
 
-static bool item_cidr(void *data, const char *s, size_t len)
-{
-	struct annot_ctx *c = data;
-	const char *why;
-
-	if (!valid_cidr(s, len, &why))
-		refuse(c, s, len, why);
-	else
-		strlist_add(&c->svc->egress.cidrs, s, len);
-	return true;
-}
-
-static bool item_entity(void *data, const char *s, size_t len)
-{
-	struct annot_ctx *c = data;
-	const char *why;
-
-	if (!valid_entity(s, len, &why))
-		refuse(c, s, len, why);
-	else
-		strlist_add(&c->svc->egress.entities, s, len);
-	return true;
-}
-
-struct annotation {
-	const char *key;
-	void (*parse)(struct annot_ctx *c);
-	bool (*item)(void *data, const char *s, size_t len);
-};
+#define LIST_OF(valid, field) \
+	NULL, item_string, valid, offsetof(struct service, field)
 
 static const struct annotation annotation_table[] = {
-	{ ANNOTATION_PREFIX "inject", parse_inject, NULL },
-	{ ANNOTATION_PREFIX "service", parse_service, NULL },
-	{ ANNOTATION_PREFIX "runtime-class", parse_runtime_class, NULL },
-	{ ANNOTATION_PREFIX "sidecar", parse_sidecar, NULL },
-	{ ANNOTATION_PREFIX "dns-record", parse_dns_record, NULL },
-	{ ANNOTATION_PREFIX "additional-dns-records", NULL, item_dns_record },
-	{ ANNOTATION_PREFIX "ports", NULL, item_port },
-	{ ANNOTATION_PREFIX "networks", NULL, item_network },
-	{ ANNOTATION_PREFIX "network-isolated", parse_network_isolated,
-	  NULL },
-	{ ANNOTATION_PREFIX "allow-domains", NULL, item_domain },
-	{ ANNOTATION_PREFIX "allow-domains-ports", NULL, item_domain_port },
-	{ ANNOTATION_PREFIX "allow-cidr", NULL, item_cidr },
-	{ ANNOTATION_PREFIX "allow-entities", NULL, item_entity },
+	{ ANNOTATION_PREFIX "inject", parse_inject, NULL, NULL, 0 },
+	{ ANNOTATION_PREFIX "service", parse_service, NULL, NULL, 0 },
+	{ ANNOTATION_PREFIX "runtime-class", parse_runtime_class, NULL, NULL,
+	  0 },
+	{ ANNOTATION_PREFIX "sidecar", parse_sidecar, NULL, NULL, 0 },
+	{ ANNOTATION_PREFIX "dns-record", parse_dns_record, NULL, NULL, 0 },
+	{ ANNOTATION_PREFIX "additional-dns-records",
+	  LIST_OF(valid_dns_record, dns_records) },
+	{ ANNOTATION_PREFIX "ports", NULL, item_port, NULL, 0 },
+	{ ANNOTATION_PREFIX "networks", LIST_OF(valid_network_name, networks) },
+	{ ANNOTATION_PREFIX "network-isolated", parse_network_isolated, NULL,
+	  NULL, 0 },
+	{ ANNOTATION_PREFIX "allow-domains",
+	  LIST_OF(valid_domain, egress.domains) },
+	{ ANNOTATION_PREFIX "allow-domains-ports", NULL, item_domain_port,
+	  NULL, 0 },
+	{ ANNOTATION_PREFIX "allow-cidr", LIST_OF(valid_cidr, egress.cidrs) },
+	{ ANNOTATION_PREFIX "allow-entities",
+	  LIST_OF(valid_entity, egress.entities) },
 };
 
 #define NR_ANNOTATIONS (sizeof(annotation_table) / sizeof(annotation_table[0]))
@@ -280,7 +259,8 @@ static void check_unknown(struct pod_template *pt, struct fy_node *map,
 		const char *key = ynode_scalar(fy_node_pair_key(p), &len);
 		struct where w = pt->where;
 
-		if (!key || len < plen || memcmp(key, ANNOTATION_PREFIX, plen) ||
+		if (!key || len < plen ||
+		    memcmp(key, ANNOTATION_PREFIX, plen) ||
 		    find_annotation(key, len))
 			continue;
 		w.line = doc_line(pt->doc, fy_node_pair_key(p));
@@ -385,7 +365,7 @@ void annot_read(struct pod_template *pt, struct sandbox *sb)
 	svc->sidecar = sb->settings->sidecar;
 	for (i = 0; i < NR_ANNOTATIONS; i++) {
 		const struct annotation *a = &annotation_table[i];
-		struct annot_ctx c = { .pt = pt, .svc = svc };
+		struct annot_ctx c = { .annotation = a, .pt = pt, .svc = svc };
 
 		if (!lookup(&c, a->key))
 			continue;

@@ -174,7 +174,8 @@ void buf_add_yaml_quoted(struct buf *b, const char *s, size_t len)
 			buf_addch(b, (char)c);
 		} else if (c == 0xc2 && i + 1 < len &&
 			   (unsigned char)s[i + 1] == 0x85) {
-			buf_adds(b, "\\N");	/* NEL: a line break to YAML 1.1 */
+			/* NEL: a line break to YAML 1.1. */
+			buf_adds(b, "\\N");
 			i++;
 		} else if (c == 0xe2 && i + 2 < len &&
 			   (unsigned char)s[i + 1] == 0x80 &&

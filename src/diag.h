@@ -32,7 +32,7 @@ struct where {
 	size_t doc;		/* 1-based document index; 0: not a document */
 	const char *kind;	/* the object's kind, or NULL */
 	const char *name;	/* the object's metadata.name, or NULL */
-	size_t line;		/* 1-based line in the input stream; 0: unknown */
+	size_t line;		/* 1-based line in the stream; 0: unknown */
 };
 
 /*

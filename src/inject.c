@@ -42,16 +42,6 @@ bool inject_found(const struct pod_template *pt)
 	return false;
 }
 
-static void clash(const struct pod_template *pt, struct fy_node *at,
-		  const char *field, const char *problem)
-{
-	struct where w = pt->where;
-
-	if (at)
-		w.line = doc_line(pt->doc, at);
-	diag_error(&w, "%s%s: %s", pt->field_prefix, field, problem);
-}
-
 static bool check_container(const struct pod_template *pt,
 			    const char *list, int index, struct fy_node *c)
 {
@@ -62,24 +52,26 @@ static bool check_container(const struct pod_template *pt,
 
 	buf_addf(&field, "spec.%s[%d]", list, index);
 	if (ynode_is(ynode_get(c, "name"), SIDECAR_NAME)) {
-		clash(pt, c, field.data, "a container named coredns clashes "
-		      "with the sandbox's DNS sidecar: rename it");
+		pod_error(pt, c, field.data, "a container named "
+				   "coredns clashes with the sandbox's DNS "
+				   "sidecar: rename it");
 		ok = false;
 	}
 	if (!ynode_is_null(ynode_get(c, "env")) &&
 	    !ynode_is_sequence(ynode_get(c, "env"))) {
-		clash(pt, ynode_get(c, "env"), field.data,
-		      "env must be a list");
+		pod_error(pt, ynode_get(c, "env"), field.data,
+				   "env must be a list");
 		ok = false;
 	}
 	if (!ynode_is_null(ynode_get(c, "resources")) &&
 	    !ynode_is_mapping(ynode_get(c, "resources"))) {
-		clash(pt, ynode_get(c, "resources"), field.data,
-		      "resources must be a mapping");
+		pod_error(pt, ynode_get(c, "resources"), field.data,
+				   "resources must be a mapping");
 		ok = false;
 	}
 	if (!ynode_is_null(mounts) && !ynode_is_sequence(mounts)) {
-		clash(pt, mounts, field.data, "volumeMounts must be a list");
+		pod_error(pt, mounts, field.data,
+				   "volumeMounts must be a list");
 		ok = false;
 	}
 	n = ynode_count(mounts);
@@ -87,9 +79,10 @@ static bool check_container(const struct pod_template *pt,
 		struct fy_node *m = ynode_at(mounts, i);
 
 		if (ynode_is(ynode_get(m, "mountPath"), "/etc/resolv.conf")) {
-			clash(pt, m, field.data, "mounts its own "
-			      "/etc/resolv.conf: the sandbox's DNS needs "
-			      "that file; remove the mount");
+			pod_error(pt, m, field.data, "mounts its "
+					   "own /etc/resolv.conf: the "
+					   "sandbox's DNS needs that file; "
+					   "remove the mount");
 			ok = false;
 		}
 	}
@@ -105,11 +98,13 @@ bool inject_check(const struct pod_template *pt)
 	size_t l;
 
 	if (ynode_is(ynode_get(pt->spec, "hostNetwork"), "true")) {
-		clash(pt, ynode_get(pt->spec, "hostNetwork"),
-		      "spec.hostNetwork", "a pod on the host's network cannot "
-		      "be sandboxed (network policies and the DNS sidecar do "
-		      "not apply to it): remove hostNetwork, or opt the "
-		      "workload out with agentenv.io/inject: \"false\"");
+		pod_error(pt, ynode_get(pt->spec, "hostNetwork"),
+				   "spec.hostNetwork", "a pod on the host's "
+				   "network cannot be sandboxed (network "
+				   "policies and the DNS sidecar do not apply "
+				   "to it): remove hostNetwork, or opt the "
+				   "workload out with agentenv.io/inject: "
+				   "\"false\"");
 		ok = false;
 	}
 	n = ynode_count(volumes);
@@ -118,9 +113,10 @@ bool inject_check(const struct pod_template *pt)
 
 		if (ynode_is(name, COREDNS_VOLUME) ||
 		    ynode_is(name, RESOLV_VOLUME)) {
-			clash(pt, name, "spec.volumes", "the volume names "
-			      "coredns-config and resolv-conf are the "
-			      "sandbox's: rename the chart's volume");
+			pod_error(pt, name, "spec.volumes", "the "
+					   "volume names coredns-config and "
+					   "resolv-conf are the sandbox's: "
+					   "rename the chart's volume");
 			ok = false;
 		}
 	}

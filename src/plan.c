@@ -168,10 +168,10 @@ static char *find_namespace(const struct settings *st,
 		/* It goes into the Corefile and the policies: check it. */
 		if (!valid_service_name(pt->doc->namespace,
 					strlen(pt->doc->namespace), &why)) {
-			diag_error(&pt->where, "metadata.namespace: '%s' is not "
-				   "a namespace name: use a DNS-1123 label, at "
-				   "most 63 lower-case letters, digits and '-'",
-				   pt->doc->namespace);
+			diag_error(&pt->where, "metadata.namespace: '%s' is "
+				   "not a namespace name: use a DNS-1123 "
+				   "label, at most 63 lower-case letters, "
+				   "digits and '-'", pt->doc->namespace);
 			return NULL;
 		}
 		if (!found) {

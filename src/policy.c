@@ -166,8 +166,9 @@ static void add_domain_rules(struct fy_node *egress, const struct egress *e)
 			if (e->ports[i].domain)
 				continue;
 			if (!extra) {
-				struct fy_node *entry = fy_node_create_mapping(d);
+				struct fy_node *entry;
 
+				entry = fy_node_create_mapping(d);
 				extra = ynode_want_sequence(entry, "ports");
 				ynode_append(to_ports, entry);
 			}

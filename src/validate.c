@@ -1001,7 +1001,8 @@ bool valid_utf8(const char *s, size_t n, size_t *bad)
 			len = 4;
 			cp = c & 0x07;
 		} else {
-			*bad = i;	/* a continuation byte, 0xc0/0xc1, >0xf4 */
+			/* A continuation byte, 0xc0, 0xc1, above 0xf4. */
+			*bad = i;
 			return false;
 		}
 		if (n - i < len) {

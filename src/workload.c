@@ -64,8 +64,8 @@ static const struct workload_kind *find_kind(struct fy_node *object)
 	return found;
 }
 
-static void shape_error(const struct pod_template *pt, struct fy_node *at,
-			const char *field, const char *problem)
+void pod_error(const struct pod_template *pt, struct fy_node *at,
+	       const char *field, const char *problem)
 {
 	struct where w = pt->where;
 
@@ -82,7 +82,7 @@ static bool check_containers(const struct pod_template *pt, const char *key,
 
 	if (ynode_is_null(list)) {
 		if (required)
-			shape_error(pt, pt->spec, "spec.containers",
+			pod_error(pt, pt->spec, "spec.containers",
 				    "missing: a pod needs at least one "
 				    "container");
 		return !required;
@@ -91,7 +91,7 @@ static bool check_containers(const struct pod_template *pt, const char *key,
 		struct buf field = BUF_INIT;
 
 		buf_addf(&field, "spec.%s", key);
-		shape_error(pt, list, field.data, "must be a non-empty list "
+		pod_error(pt, list, field.data, "must be a non-empty list "
 			    "of containers, each a mapping with a name");
 		buf_release(&field);
 		return false;
@@ -107,7 +107,7 @@ static bool check_containers(const struct pod_template *pt, const char *key,
 			struct buf field = BUF_INIT;
 
 			buf_addf(&field, "spec.%s[%d]", key, i);
-			shape_error(pt, c, field.data, "must be a mapping "
+			pod_error(pt, c, field.data, "must be a mapping "
 				    "with a name (a container; quote a name "
 				    "that reads as a number)");
 			buf_release(&field);
@@ -127,7 +127,7 @@ static bool check_optional(const struct pod_template *pt,
 		return true;
 	if (want_mapping ? ynode_is_mapping(v) : ynode_is_sequence(v))
 		return true;
-	shape_error(pt, v, field, want_mapping ? "must be a mapping" :
+	pod_error(pt, v, field, want_mapping ? "must be a mapping" :
 		    "must be a list");
 	return false;
 }
@@ -153,7 +153,7 @@ static bool check_string_map(const struct pod_template *pt,
 			continue;
 		buf_addf(&at, "%s[\"%.*s%s\"]", field, diag_shown(len),
 			 k ? k : "", diag_cut(len));
-		shape_error(pt, key, at.data, "must be a string: Kubernetes "
+		pod_error(pt, key, at.data, "must be a string: Kubernetes "
 			    "wants strings here; quote a value that reads as "
 			    "a number, boolean or null, such as \"80\" or "
 			    "\"true\"");
@@ -170,20 +170,20 @@ static bool check_shape(struct pod_template *pt)
 	bool ok = true;
 
 	if (!ynode_is_mapping(pt->pod)) {
-		shape_error(pt, pt->pod, pt->field_prefix[0] ? "" : "(root)",
+		pod_error(pt, pt->pod, pt->field_prefix[0] ? "" : "(root)",
 			    "the pod template must be a mapping with "
 			    "metadata and spec");
 		return false;
 	}
 	pt->spec = ynode_get(pt->pod, "spec");
 	if (!ynode_is_mapping(pt->spec)) {
-		shape_error(pt, pt->spec ? pt->spec : pt->pod, "spec",
+		pod_error(pt, pt->spec ? pt->spec : pt->pod, "spec",
 			    "missing or not a mapping: the pod spec is "
 			    "where containers go");
 		return false;
 	}
 	if (ynode_has_alias(pt->object, &alias)) {
-		shape_error(pt, alias, "(anchor or alias)", "YAML anchors and "
+		pod_error(pt, alias, "(anchor or alias)", "YAML anchors and "
 			    "aliases are not accepted in workloads: write "
 			    "the values out");
 		return false;

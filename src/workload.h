@@ -28,7 +28,7 @@ struct pod_template {
 	struct fy_node *spec;		/* pod->spec, a mapping */
 	char **labels;			/* the pod's labels: key, value, ... */
 	size_t labels_nr;		/* pairs in labels */
-	char *instance;			/* app.kubernetes.io/instance, or NULL */
+	char *instance;			/* the instance label, or NULL */
 	size_t instance_line;
 	const char *kind;		/* the workload's kind */
 	char *name;			/* the workload's metadata.name */
@@ -63,6 +63,13 @@ void pod_templates_release(struct pod_templates *pts);
 /* The recorded value of the pod label key, or NULL. */
 const char *pod_template_label(const struct pod_template *pt,
 			       const char *key);
+
+/*
+ * Report a problem with field (relative to the pod template, prefixed
+ * with its path in the workload) at node at (NULL: the workload's line).
+ */
+void pod_error(const struct pod_template *pt, struct fy_node *at,
+	       const char *field, const char *problem);
 
 /* The value of annotation key: the pod template's, else the workload's. */
 struct fy_node *pod_annotation(const struct pod_template *pt,

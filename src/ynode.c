@@ -279,7 +279,7 @@ void ynode_cache_release(void)
 
 	for (i = 0; i < FRAGMENT_CACHE_SIZE; i++) {
 		free(fragment_cache[i].yaml);
-		/* Not attached to cache_doc's tree: destroying it misses them. */
+		/* Not in cache_doc's tree: destroying it misses them. */
 		if (fragment_cache[i].node)
 			fy_node_free(fragment_cache[i].node);
 		fragment_cache[i].yaml = NULL;
