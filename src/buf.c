@@ -101,7 +101,7 @@ void buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
-static void buf_reserve(struct buf *b, size_t extra)
+void buf_reserve(struct buf *b, size_t extra)
 {
 	size_t need;
 
@@ -110,10 +110,15 @@ static void buf_reserve(struct buf *b, size_t extra)
 	need = b->len + extra + 1;
 	if (need <= b->alloc)
 		return;
-	if (!b->alloc) {
+	if (!b->alloc)
 		b->data = NULL;
+	if (need > 2 * b->alloc) {	/* a big reservation: exactly that */
+		b->data = xrealloc(b->data, need);
+		b->alloc = need;
+	} else {
+		b->data = xgrow(b->data, 1, need, &b->alloc);
 	}
-	b->data = xgrow(b->data, 1, need, &b->alloc);
+	b->data[b->len] = '\0';
 }
 
 void buf_add(struct buf *b, const void *data, size_t len)

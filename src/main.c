@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -31,6 +32,12 @@ static char *read_stdin(size_t *len)
 {
 	struct buf in = BUF_INIT;
 	char chunk[1 << 16];
+	struct stat st;
+
+	/* A file (not Helm's pipe) tells its size: one allocation. */
+	if (!fstat(STDIN_FILENO, &st) && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size <= STREAM_MAX_BYTES)
+		buf_reserve(&in, (size_t)st.st_size);
 
 	for (;;) {
 		ssize_t n = read(STDIN_FILENO, chunk, sizeof(chunk));

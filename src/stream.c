@@ -226,6 +226,13 @@ bool doc_load(struct stream *s, struct doc *d)
 		d->described = true;
 		return false;
 	}
+	/*
+	 * Reloaded for editing, the document was already checked for
+	 * duplicate keys: allowing them spares libfyaml a scan of the whole
+	 * mapping on every key we add.
+	 */
+	if (d->described)
+		cfg.flags |= FYPCF_ALLOW_DUPLICATE_KEYS;
 	d->fyd = fy_document_build_from_string(&cfg, d->raw, d->raw_len);
 	if (d->described)
 		return d->fyd != NULL;
@@ -400,15 +407,22 @@ void doc_finish_edit(struct doc *d)
 
 void stream_write(struct stream *s, struct buf *out)
 {
-	size_t i;
+	size_t i, size = 0;
 
+	/* The output is several times the input: allocate it once. */
+	for (i = 0; i < s->nr; i++)
+		size += s->docs[i].text ? s->docs[i].text_len :
+			s->docs[i].raw_len + 1;
+	buf_reserve(out, size);
 	for (i = 0; i < s->nr; i++) {
-		const struct doc *d = &s->docs[i];
+		struct doc *d = &s->docs[i];
 
 		if (d->stale)
 			continue;
-		if (d->text) {
+		if (d->text) {	/* copied: not held twice */
 			buf_add(out, d->text, d->text_len);
+			free(d->text);
+			d->text = NULL;
 			continue;
 		}
 		buf_add(out, d->raw, d->raw_len);

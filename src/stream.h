@@ -112,7 +112,10 @@ size_t stream_parse(struct stream *s, char *input, size_t len);
 void stream_add_generated(struct stream *s, struct fy_document *fyd,
 			  const char *comment);
 
-/* Serialise every document that is not stale. */
+/*
+ * Serialise every document that is not stale into out; the serialised
+ * edited documents are freed as they are copied (written once only).
+ */
 void stream_write(struct stream *s, struct buf *out);
 
 /*
