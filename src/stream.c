@@ -396,7 +396,7 @@ void doc_finish_edit(struct doc *d)
 	buf_adds(&out, "---\n");
 	if (d->comment)
 		buf_addf(&out, "%s\n", d->comment);
-	else
+	else if (d->raw)	/* generated documents have none */
 		add_leading_comments(&out, d);
 	buf_add(&out, text, len);
 	free(text);
