@@ -32,9 +32,9 @@ static void set_metadata(struct gen *g, struct fy_node *root,
 	ynode_set(meta, "name", ynode_plain(d, name));
 	if (g->sb->namespace)
 		ynode_set(meta, "namespace", ynode_plain(d, g->sb->namespace));
-	labels = ynode_want_mapping(meta, "labels");
 	if (st->labels)
-		ynode_set(meta, "labels", labels = ynode_copy(d, st->labels));
+		ynode_set(meta, "labels", ynode_copy(d, st->labels));
+	labels = ynode_want_mapping(meta, "labels");
 	ynode_set(labels, "app.kubernetes.io/instance",
 		  ynode_quoted(d, g->sb->release));
 	ynode_set(labels, GENERATED_LABEL, ynode_quoted(d, "true"));
