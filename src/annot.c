@@ -361,7 +361,7 @@ void annot_read(struct pod_template *pt, struct sandbox *sb)
 	svc = sandbox_add_service(sb);
 	svc->name = name;
 	svc->where = pt->where;
-	svc->hook = pt->hook;
+	svc->set = pt->set;
 	svc->sidecar = sb->settings->sidecar;
 	for (i = 0; i < NR_ANNOTATIONS; i++) {
 		const struct annotation *a = &annotation_table[i];

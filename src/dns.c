@@ -63,8 +63,6 @@ static void corefile_configmap(struct gen *g)
 	struct buf corefile = BUF_INIT, yaml = BUF_INIT;
 	struct fy_node *root;
 	const char *p;
-	int hook = g->hook ? 1 : 0;
-
 	build_corefile(g, &corefile);
 	/* A literal block scalar, as agent-env writes it. */
 	buf_adds(&yaml, "|\n");
@@ -79,7 +77,7 @@ static void corefile_configmap(struct gen *g)
 		p += len + (nl ? 1 : 0);
 	}
 	root = gen_object(g, template_corefile_configmap,
-			  g->sb->coredns_configmap[hook], "coredns");
+			  g->sb->coredns_configmap[g->set], "coredns");
 	ynode_set(ynode_get(root, "data"), "Corefile",
 		  ynode_from_yaml(fy_node_document(root), yaml.data));
 	gen_add(g, root, "coredns");
@@ -141,8 +139,8 @@ static void headless_services(struct gen *g)
 		struct fy_node *root, *spec;
 
 		/* Hook pods are short-lived: no DNS records of their own. */
-		if (!svc->dns_name || svc->chart_has_service || svc->hook ||
-		    g->hook)
+		if (!svc->dns_name || svc->chart_has_service ||
+		    svc->set != SET_RELEASE || g->set != SET_RELEASE)
 			continue;
 		root = gen_object(g, template_headless_service, svc->dns_name,
 				  "services");
@@ -155,11 +153,9 @@ static void headless_services(struct gen *g)
 
 void dns_generate(struct gen *g)
 {
-	int hook = g->hook ? 1 : 0;
-
 	corefile_configmap(g);
 	gen_add(g, gen_object(g, template_resolv_configmap,
-			      g->sb->resolv_configmap[hook], "resolv-conf"),
+			      g->sb->resolv_configmap[g->set], "resolv-conf"),
 		"resolv-conf");
 	headless_services(g);
 }

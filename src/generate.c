@@ -15,9 +15,21 @@
 char *gen_name(const struct gen *g, const char *a, const char *b,
 	       const char *c, const char *d)
 {
-	if (g->hook)
-		return name_build(g->sb->prefix, "hook", a, b, c, d, NULL);
+	const char *infix = pod_set_infix(g->set);
+
+	if (infix)
+		return name_build(g->sb->prefix, infix, a, b, c, d, NULL);
 	return name_build(g->sb->prefix, a, b, c, d, NULL);
+}
+
+/* "agentenv-post/[INFIX-]FILE.yaml": where Helm shows the object. */
+static void add_file_name(struct buf *b, const struct gen *g,
+			  const char *file)
+{
+	const char *infix = pod_set_infix(g->set);
+
+	buf_addf(b, "agentenv-post/%s%s%s.yaml", infix ? infix : "",
+		 infix ? "-" : "", file);
 }
 
 static void set_metadata(struct gen *g, struct fy_node *root,
@@ -40,7 +52,7 @@ static void set_metadata(struct gen *g, struct fy_node *root,
 	ynode_set(labels, GENERATED_LABEL, ynode_quoted(d, "true"));
 	annotations = st->annotations ? ynode_copy(d, st->annotations) :
 		fy_node_create_mapping(d);
-	if (g->hook) {
+	if (g->set != SET_RELEASE) {
 		char weight[32];
 
 		snprintf(weight, sizeof(weight), "%ld", g->hook_weight);
@@ -53,8 +65,7 @@ static void set_metadata(struct gen *g, struct fy_node *root,
 				       "hook-succeeded"));
 	}
 	if (g->stream->helm4) {
-		buf_addf(&path, "agentenv-post/%s%s.yaml", g->hook ? "hook-" :
-			 "", file);
+		add_file_name(&path, g, file);
 		ynode_set(annotations, HELM4_FILENAME_ANNOTATION,
 			  ynode_quoted(d, path.data));
 	}
@@ -78,9 +89,10 @@ void gen_add(struct gen *g, struct fy_node *root, const char *file)
 {
 	struct buf comment = BUF_INIT;
 
-	if (!g->stream->helm4)
-		buf_addf(&comment, "# Source: agentenv-post/%s%s.yaml",
-			 g->hook ? "hook-" : "", file);
+	if (!g->stream->helm4) {
+		buf_adds(&comment, "# Source: ");
+		add_file_name(&comment, g, file);
+	}
 	stream_add_generated(g->stream, fy_node_document(root),
 			     comment.len ? comment.data : NULL);
 	buf_release(&comment);
@@ -139,7 +151,7 @@ static void hook_details(struct gen *g)
 	for (i = 0; i < g->stream->nr; i++) {
 		const struct doc *d = &g->stream->docs[i];
 
-		if (!d->hook || d->stale)
+		if (!d->hook || d->stale || pod_set_of(d->hook_events) != g->set)
 			continue;
 		if (d->hook_events)
 			add_events(&events, d->hook_events,
@@ -154,14 +166,14 @@ static void hook_details(struct gen *g)
 
 void generate_all(struct stream *s, const struct sandbox *sb)
 {
-	int hook;
+	int set;
 
-	for (hook = 0; hook < 2; hook++) {
-		struct gen g = { s, sb, hook != 0, NULL, 0 };
+	for (set = 0; set < NR_POD_SETS; set++) {
+		struct gen g = { s, sb, (enum pod_set)set, NULL, 0 };
 
-		if (hook ? !sb->has_hooks : !sb->has_regular)
+		if (!sb->has_set[set])
 			continue;
-		if (hook)
+		if (set != SET_RELEASE)
 			hook_details(&g);
 		dns_generate(&g);
 		policy_generate(&g);

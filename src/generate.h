@@ -11,9 +11,10 @@
  * Helm hooks: hook pods may run before the release's objects exist
  * (pre-install), so they mount their own ConfigMaps and are covered by
  * their own copies of the policies, created as hooks themselves just
- * before them. A set (regular or hook) is generated only when the stream
- * holds pods of its kind, so Helm 4's "separate" hook invocation, which
- * post-renders hooks and the rest apart, never produces an object twice.
+ * before them; test hooks and other hooks each get their own set (see
+ * enum pod_set). A set is generated only when the stream holds pods of
+ * its kind, so Helm 4's "separate" hook invocation, which post-renders
+ * hooks and the rest apart, never produces an object twice.
  */
 #ifndef AGENTENV_GENERATE_H
 #define AGENTENV_GENERATE_H
@@ -28,7 +29,7 @@
 struct gen {
 	struct stream *stream;
 	const struct sandbox *sb;
-	bool hook;			/* the set for Helm hook pods */
+	enum pod_set set;		/* the pods these objects serve */
 	char *hook_events;		/* helm.sh/hook value for the set */
 	long hook_weight;		/* before every hook pod */
 };
@@ -46,8 +47,8 @@ struct fy_node *gen_object(struct gen *g, const char *yaml, const char *name,
 void gen_add(struct gen *g, struct fy_node *root, const char *file);
 
 /*
- * The name of a generated object of the set: the prefix, "hook" in the
- * hook set, then the parts up to a NULL (see name_build()).
+ * The name of a generated object of the set: the prefix, the set's infix
+ * ("hook", "test-hook"), then the parts (see name_build()).
  */
 char *gen_name(const struct gen *g, const char *a, const char *b,
 	       const char *c, const char *d);

@@ -303,17 +303,17 @@ static void add_volumes(struct pod_template *pt, const struct sandbox *sb)
 {
 	struct fy_document *d = pt->doc->fyd;
 	struct fy_node *volumes = ynode_want_sequence(pt->spec, "volumes");
-	int hook = pt->hook ? 1 : 0;
+	enum pod_set set = pt->set;
 	struct buf yaml = BUF_INIT;
 
 	buf_addf(&yaml, "name: %s\nconfigMap:\n  name: ", COREDNS_VOLUME);
-	buf_add_yaml_quoted(&yaml, sb->coredns_configmap[hook],
-			    strlen(sb->coredns_configmap[hook]));
+	buf_add_yaml_quoted(&yaml, sb->coredns_configmap[set],
+			    strlen(sb->coredns_configmap[set]));
 	ynode_append(volumes, ynode_from_yaml(d, yaml.data));
 	buf_reset(&yaml);
 	buf_addf(&yaml, "name: %s\nconfigMap:\n  name: ", RESOLV_VOLUME);
-	buf_add_yaml_quoted(&yaml, sb->resolv_configmap[hook],
-			    strlen(sb->resolv_configmap[hook]));
+	buf_add_yaml_quoted(&yaml, sb->resolv_configmap[set],
+			    strlen(sb->resolv_configmap[set]));
 	ynode_append(volumes, ynode_from_yaml(d, yaml.data));
 	buf_release(&yaml);
 }

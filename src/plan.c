@@ -299,7 +299,7 @@ static void check_names(struct sandbox *sb, const struct stream *s)
 
 		if (!d->name || d->stale || !d->kind)
 			continue;
-		for (j = 0; j < 2; j++) {
+		for (j = 0; j < NR_POD_SETS; j++) {
 			if (!strcmp(d->kind, "ConfigMap") &&
 			    (!strcmp(d->name, sb->coredns_configmap[j]) ||
 			     !strcmp(d->name, sb->resolv_configmap[j])))
@@ -323,13 +323,19 @@ static void check_names(struct sandbox *sb, const struct stream *s)
 
 static void name_configmaps(struct sandbox *sb)
 {
-	sb->coredns_configmap[0] = name_build(sb->prefix, "coredns-configmap",
-					      NULL);
-	sb->resolv_configmap[0] = name_build(sb->prefix, "resolv-conf", NULL);
-	sb->coredns_configmap[1] = name_build(sb->prefix, "hook",
-					      "coredns-configmap", NULL);
-	sb->resolv_configmap[1] = name_build(sb->prefix, "hook", "resolv-conf",
-					     NULL);
+	int set;
+
+	for (set = 0; set < NR_POD_SETS; set++) {
+		const char *infix = pod_set_infix((enum pod_set)set);
+
+		sb->coredns_configmap[set] = infix ?
+			name_build(sb->prefix, infix, "coredns-configmap",
+				   NULL) :
+			name_build(sb->prefix, "coredns-configmap", NULL);
+		sb->resolv_configmap[set] = infix ?
+			name_build(sb->prefix, infix, "resolv-conf", NULL) :
+			name_build(sb->prefix, "resolv-conf", NULL);
+	}
 }
 
 void plan_read_pod(struct sandbox *sb, struct pod_template *pt)
@@ -372,10 +378,7 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 				   ANNOTATION_PREFIX "allow-domains-ports\"]");
 		if (svc->networks.nr)
 			sb->uses_networks = true;
-		if (svc->hook)
-			sb->has_hooks = true;
-		else
-			sb->has_regular = true;
+		sb->has_set[svc->set] = true;
 	}
 	check_names(sb, s);
 	return count;

@@ -362,7 +362,7 @@ void policy_generate(struct gen *g)
 	for (i = 0; i < sb->nr; i++) {
 		const struct service *svc = &sb->services[i];
 
-		if (svc->hook != g->hook)
+		if (svc->set != g->set)
 			continue;
 		if (!egress_is_empty(&svc->egress) && !svc->isolated)
 			service_egress(g, svc);

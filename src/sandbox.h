@@ -34,6 +34,25 @@ void strlist_add(struct strlist *l, const char *s, size_t len);
 bool strlist_has(const struct strlist *l, const char *s);
 void strlist_release(struct strlist *l);
 
+/*
+ * Which set of generated objects a pod uses. Hook pods may run before the
+ * release's objects exist, so they get objects of their own, created as
+ * hooks too; `helm test` hooks apart from the others, since Helm skips
+ * test hooks wholesale (helm template --skip-tests) and must not take the
+ * objects of install hooks with them.
+ */
+enum pod_set {
+	SET_RELEASE,		/* regular pods */
+	SET_HOOK,		/* Helm hooks other than tests */
+	SET_TEST,		/* helm.sh/hook events that include "test" */
+	NR_POD_SETS,
+};
+
+/* The set of a pod with these helm.sh/hook events (NULL: not a hook). */
+enum pod_set pod_set_of(const char *hook_events);
+/* The infix of the set's generated names: NULL, "hook", "test-hook". */
+const char *pod_set_infix(enum pod_set set);
+
 enum sidecar_form {
 	SIDECAR_AUTO,		/* native where a regular one breaks the pod */
 	SIDECAR_NATIVE,		/* init container with restartPolicy Always */
@@ -78,7 +97,7 @@ struct service {
 	struct strlist networks;
 	bool isolated;
 	struct egress egress;		/* this service's pods only */
-	bool hook;			/* its pods are Helm hooks */
+	enum pod_set set;		/* the generated objects it uses */
 	char *runtime_class;		/* annotation value, or NULL */
 	enum sidecar_form sidecar;	/* from the annotation or options */
 	char *dns_name;			/* headless Service to resolve to */
@@ -114,15 +133,14 @@ struct sandbox {
 	char *release;
 	char *namespace;		/* NULL: unknown */
 	char *prefix;			/* of generated names, and $AGENT_ENV */
-	/* The ConfigMaps pods mount: [0] for regular pods, [1] for hooks. */
-	char *coredns_configmap[2];
-	char *resolv_configmap[2];
+	/* The ConfigMaps the pods of each set mount. */
+	char *coredns_configmap[NR_POD_SETS];
+	char *resolv_configmap[NR_POD_SETS];
 	struct service *services;
 	size_t nr;
 	size_t alloc;
 	bool uses_networks;		/* some service names a network */
-	bool has_hooks;			/* some pods are Helm hooks */
-	bool has_regular;		/* some pods are not hooks */
+	bool has_set[NR_POD_SETS];	/* some pods use the set */
 };
 
 void sandbox_init(struct sandbox *sb, const struct settings *st);

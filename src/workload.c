@@ -318,6 +318,13 @@ static void find_in_object(struct doc *d, struct fy_node *object,
 		object;
 	annotations = ynode_path(object, "/metadata/annotations");
 	pt->hook = d->hook || ynode_get(annotations, "helm.sh/hook");
+	{
+		char *events = ynode_strdup(ynode_get(annotations,
+						      "helm.sh/hook"));
+
+		pt->set = pod_set_of(events ? events : d->hook_events);
+		free(events);
+	}
 	if (!check_shape(pt)) {
 		free(pt->name);
 		return;

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "sandbox.h"
 #include "stream.h"
 
 /*
@@ -36,6 +37,7 @@ struct pod_template {
 	struct where where;
 	bool must_terminate;		/* Job, CronJob, run-once Pod, hook */
 	bool hook;			/* the workload is a Helm hook */
+	enum pod_set set;		/* of generated objects it uses */
 	size_t service;			/* index into services, or NO_SERVICE */
 	bool opted_out;			/* agentenv.io/inject: "false" */
 	bool injected_before;		/* carries our sidecar already */

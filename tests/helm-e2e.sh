@@ -165,7 +165,12 @@ def need(kind, name, hook=None):
             % (kind, name, annots(d).get("helm.sh/hook"), ",".join(hook)))
     return d
 
-services, hook_services, hook_evts, hook_pods = set(), set(), set(), []
+def set_infix(events):
+    # agentenv-post gives test hooks and other hooks separate object sets.
+    return "test-hook-" if "test" in events else "hook-"
+
+services, hook_pods = set(), []
+hook_groups = {}    # infix -> (events, services)
 for d in docs:
     pod = pod_of(d)
     if pod is None or annots(pod).get("agentenv.io/inject") == "false" \
@@ -185,10 +190,14 @@ for d in docs:
     svc = labels(pod).get("inspect/service") or ""
     if not svc:
         bad("%s: no inspect/service label" % w)
-    (hook_services if hook else services).add(svc)
     if hook:
-        hook_evts.update(hook_events(d))
+        evs, svcs = hook_groups.setdefault(set_infix(hook_events(d)),
+                                           (set(), set()))
+        evs.update(hook_events(d))
+        svcs.add(svc)
         hook_pods.append(d)
+    else:
+        services.add(svc)
     if labels(pod).get("app.kubernetes.io/instance") != R:
         bad("%s: app.kubernetes.io/instance is %r, want %r"
             % (w, labels(pod).get("app.kubernetes.io/instance"), R))
@@ -204,7 +213,7 @@ for d in docs:
         bad("%s: must terminate but has no native coredns sidecar" % w)
     if not native and "coredns" not in [c.get("name") for c in cs]:
         bad("%s: no coredns sidecar" % w)
-    pre = "agentenv-%s-%s" % (R, "hook-" if hook else "")
+    pre = "agentenv-%s-%s" % (R, set_infix(hook_events(d)) if hook else "")
     vols = {v.get("name"): (v.get("configMap") or {}).get("name")
             for v in spec.get("volumes") or []}
     if vols.get("resolv-conf") != pre + "resolv-conf":
@@ -233,28 +242,30 @@ if want and want != services:
 if not services:
     bad("no sandboxed pod")
 
-def policy_set(hook):
-    pre = "agentenv-%s-%s" % (R, "hook-" if hook else "")
-    ev = sorted(hook_evts) if hook else None
+def policy_set(infix, evs, svcs):
+    pre = "agentenv-%s-%s" % (R, infix)
+    ev = sorted(evs) if infix else None
     need("ConfigMap", pre + "coredns-configmap", ev)
     need("ConfigMap", pre + "resolv-conf", ev)
     egress = need("CiliumNetworkPolicy", pre + "sandbox-egress", ev)
     need("CiliumNetworkPolicy", pre + "sandbox-default-deny-ingress", ev)
-    for s in sorted(hook_services if hook else services):
+    for s in sorted(svcs):
         if not any(k == "CiliumNetworkPolicy" and
                    n.startswith("%ssvc-%s-" % (pre, s)) and
                    n.endswith(("ingress", "isolate")) for k, n in byname):
             bad("no ingress policy %ssvc-%s-..." % (pre, s))
     return egress
 
-egress = policy_set(False)
+egress = policy_set("", None, services)
 if a.hooks == "sandboxed" and hook_pods:
-    policy_set(True)
+    for infix, (evs, svcs) in sorted(hook_groups.items()):
+        policy_set(infix, evs, svcs)
     lowest = min(int(annots(d).get("helm.sh/hook-weight", "0"))
                  for d in hook_pods)
     for d in docs:
         n = meta(d).get("name", "")
-        if n.startswith("agentenv-%s-hook-" % R):
+        if n.startswith(("agentenv-%s-hook-" % R,
+                         "agentenv-%s-test-hook-" % R)):
             wgt = int(annots(d).get("helm.sh/hook-weight", "0"))
             if wgt >= lowest:
                 bad("%s: hook weight %d, not before the hook pods (%d)"
@@ -547,7 +558,7 @@ if run "$o" h4 template r4m "$MULTI" -n "$NS" --post-renderer agentenv-post; the
 		fail "$name" "documents without a postrender-filename annotation:" \
 			"$(grep -F -A4 generated-by-postrender "$o" | head -8)"
 	elif ! has "$o" "# Source: agentenv-post/network-policy.yaml" ||
-		! has "$o" "# Source: agentenv-post/hook-coredns.yaml"; then
+		! has "$o" "# Source: agentenv-post/test-hook-coredns.yaml"; then
 		fail "$name" "no '# Source: agentenv-post/...' lines"
 	else
 		pass "$name"
