@@ -205,7 +205,7 @@ START_TEST(test_defaults)
 	ck_assert_str_eq(svc->name, "web");	/* the first container */
 	ck_assert(!svc->dns_record);
 	ck_assert(!svc->isolated);
-	ck_assert(!svc->hook);
+	ck_assert_int_eq(svc->set, SET_RELEASE);
 	ck_assert_ptr_null(svc->runtime_class);
 	ck_assert_int_eq(svc->sidecar, SIDECAR_AUTO);
 	ck_assert_uint_eq(svc->dns_records.nr, 0);
@@ -394,9 +394,18 @@ START_TEST(test_hook)
 		       "    helm.sh/hook: pre-install\nspec:\n  template:\n"
 		       "    spec:\n      restartPolicy: Never\n"
 		       "      containers:\n      - name: migrate\n");
-	ck_assert(svc->hook);
+	ck_assert_int_eq(svc->set, SET_HOOK);
 	ck_assert(f.pts.items[0].hook);
 	ck_assert(f.pts.items[0].must_terminate);
+	release(&f);
+	/* helm test hooks have a set of their own. */
+	svc = read_one(&f, "apiVersion: v1\nkind: Pod\nmetadata:\n"
+		       "  name: t\n  annotations:\n"
+		       "    helm.sh/hook: test\nspec:\n"
+		       "  restartPolicy: Never\n"
+		       "  containers:\n  - name: t\n");
+	ck_assert_int_eq(svc->set, SET_TEST);
+	ck_assert_int_eq(f.pts.items[0].set, SET_TEST);
 	release(&f);
 }
 END_TEST
