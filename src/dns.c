@@ -99,6 +99,11 @@ static void add_selector(struct fy_node *selector, const struct sandbox *sb,
 
 static void add_ports(struct fy_node *spec, const struct service *svc)
 {
+	/* Port names are DNS labels: lower case. */
+	static const char *const name_suffix[] = {
+		[PROTOCOL_TCP] = "tcp", [PROTOCOL_UDP] = "udp",
+		[PROTOCOL_SCTP] = "sctp", [PROTOCOL_ANY] = "any",
+	};
 	struct fy_document *d = fy_node_document(spec);
 	struct fy_node *ports;
 	size_t i, j;
@@ -117,12 +122,8 @@ static void add_ports(struct fy_node *spec, const struct service *svc)
 				first = false;
 		buf_addf(&yaml, "protocol: %s\nport: %u\nname: port-%u",
 			 protocol_name(sp->protocol), sp->number, sp->number);
-		if (!first) {
-			buf_addch(&yaml, '-');
-			for (j = 0; protocol_name(sp->protocol)[j]; j++)
-				buf_addch(&yaml, (char)(protocol_name(
-					sp->protocol)[j] | 0x20));
-		}
+		if (!first)
+			buf_addf(&yaml, "-%s", name_suffix[sp->protocol]);
 		buf_addch(&yaml, '\n');
 		ynode_append(ports, ynode_from_yaml(d, yaml.data));
 		buf_release(&yaml);
