@@ -52,36 +52,6 @@ static void refuse(struct annot_ctx *c, const char *item, size_t len,
 		   diag_cut(len), why);
 }
 
-bool annot_split_list(const char *s, size_t len,
-		      bool (*fn)(void *data, const char *item, size_t len),
-		      void *data)
-{
-	const char *p = s, *end = s + len;
-
-	for (;;) {
-		const char *comma = memchr(p, ',', (size_t)(end - p));
-		const char *item_end = comma ? comma : end;
-		const char *a = p, *b = item_end;
-
-		while (a < b && (*a == ' ' || *a == '\t'))
-			a++;
-		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
-			b--;
-		/* 'a' or "a": chart authors quote items such as '*.x.org'. */
-		if (b - a >= 2 && (*a == '\'' || *a == '"') && b[-1] == *a) {
-			a++;
-			b--;
-		}
-		if (a == b)
-			return false;
-		if (!fn(data, a, (size_t)(b - a)))
-			return true;
-		if (!comma)
-			return true;
-		p = comma + 1;
-	}
-}
-
 /* Parsers: one per annotation; each validates and stores. */
 
 static bool read_bool(struct annot_ctx *c, bool *out)
@@ -371,7 +341,7 @@ void annot_read(struct pod_template *pt, struct sandbox *sb)
 			continue;
 		if (a->parse) {
 			a->parse(&c);
-		} else if (!annot_split_list(c.value, c.len, a->item, &c)) {
+		} else if (!list_split(c.value, c.len, a->item, &c)) {
 			refuse(&c, c.value, c.len, "has an empty item: write "
 			       "a comma-separated list such as 'a, b'");
 		}

@@ -26,14 +26,4 @@
  */
 void annot_read(struct pod_template *pt, struct sandbox *sb);
 
-/*
- * Call fn for each comma-separated item of s: blanks around an item are
- * trimmed, then one pair of matching quotes around it ('*.example.com' or
- * "*.example.com") is removed. Returns false, after reporting nothing,
- * when an item is empty; fn returns false to stop.
- */
-bool annot_split_list(const char *s, size_t len,
-		      bool (*fn)(void *data, const char *item, size_t len),
-		      void *data);
-
 #endif

@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "inject.h"
 #include "names.h"
+#include "validate.h"
 #include "ynode.h"
 
 char *gen_name(const struct gen *g, const char *a, const char *b,
@@ -98,30 +99,19 @@ void gen_add(struct gen *g, struct fy_node *root, const char *file)
 	buf_release(&comment);
 }
 
-/* Add each comma-separated event of value to events (no duplicates). */
-static void add_events(struct buf *events, const char *value, size_t len)
+/* Add an event to the comma-separated events, unless it is there. */
+static bool add_event(void *data, const char *event, size_t len)
 {
-	const char *p = value, *end = value + len;
+	struct buf *events = data;
+	char *item = xmemdup0(event, len);
 
-	while (p < end) {
-		const char *comma = memchr(p, ',', (size_t)(end - p));
-		const char *e = comma ? comma : end;
-		const char *a = p, *b = e;
-		char *item;
-
-		while (a < b && *a == ' ')
-			a++;
-		while (b > a && b[-1] == ' ')
-			b--;
-		item = xmemdup0(a, (size_t)(b - a));
-		if (*item && !strstr(events->data, item)) {
-			if (events->len)
-				buf_addch(events, ',');
-			buf_adds(events, item);
-		}
-		free(item);
-		p = comma ? comma + 1 : end;
+	if (!list_has(events->data, item)) {
+		if (events->len)
+			buf_addch(events, ',');
+		buf_adds(events, item);
 	}
+	free(item);
+	return true;
 }
 
 /* A hook weight: an optional '-' and up to 9 digits; false otherwise. */
@@ -154,8 +144,8 @@ static void hook_details(struct gen *g)
 		if (!d->hook || d->stale || pod_set_of(d->hook_events) != g->set)
 			continue;
 		if (d->hook_events)
-			add_events(&events, d->hook_events,
-				   strlen(d->hook_events));
+			list_split(d->hook_events, strlen(d->hook_events),
+				   add_event, &events);
 		if (d->hook_weight && parse_weight(d->hook_weight, &weight) &&
 		    weight < lowest)
 			lowest = weight;

@@ -87,34 +87,11 @@ void settings_release(struct settings *st)
 	memset(st, 0, sizeof(*st));
 }
 
-/* Is word one of the comma-separated items of list? */
-static bool has_item(const char *list, const char *word)
-{
-	size_t len = strlen(word);
-	const char *p = list;
-
-	while (*p) {
-		const char *end = strchr(p, ',');
-		const char *a = p, *b = end ? end : p + strlen(p);
-
-		while (a < b && *a == ' ')
-			a++;
-		while (b > a && b[-1] == ' ')
-			b--;
-		if ((size_t)(b - a) == len && !memcmp(a, word, len))
-			return true;
-		if (!end)
-			break;
-		p = end + 1;
-	}
-	return false;
-}
-
 enum pod_set pod_set_of(const char *hook_events)
 {
 	if (!hook_events)
 		return SET_RELEASE;
-	return has_item(hook_events, "test") ? SET_TEST : SET_HOOK;
+	return list_has(hook_events, "test") ? SET_TEST : SET_HOOK;
 }
 
 const char *pod_set_infix(enum pod_set set)

@@ -134,6 +134,20 @@ bool valid_label_key(const char *s, size_t n, const char **why);
 bool valid_label_value(const char *s, size_t n, const char **why);
 
 /*
+ * The list syntax of annotations and helm.sh/hook: call fn for each
+ * comma-separated item of s; blanks around an item are trimmed, then one
+ * pair of matching quotes around it ('*.example.com' or "*.example.com")
+ * is removed. Returns false when an item is empty (fn has been called for
+ * the items before it); fn returns false to stop early.
+ */
+bool list_split(const char *s, size_t len,
+		bool (*fn)(void *data, const char *item, size_t len),
+		void *data);
+
+/* Is word one of the items of list (NUL-terminated, list_split syntax)? */
+bool list_has(const char *list, const char *word);
+
+/*
  * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
  * U+10FFFF, no truncated sequence. On failure *bad is the offset of the
  * first byte that is not part of a valid character.

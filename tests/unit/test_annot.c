@@ -24,7 +24,7 @@ static void teardown(void)
 	diag_clear();
 }
 
-/* --- annot_split_list ---------------------------------------------------- */
+/* --- list_split ---------------------------------------------------- */
 
 struct collect {
 	struct buf items;	/* "item|item|" */
@@ -94,7 +94,7 @@ START_TEST(test_split_list)
 	const struct split_case *c = &split_cases[_i];
 	struct collect col = { BUF_INIT, c->stop_after, 0 };
 	char *in = xmemdup0(c->in, c->len);
-	bool ok = annot_split_list(in, c->len, collect_item, &col);
+	bool ok = list_split(in, c->len, collect_item, &col);
 
 	ck_assert_msg(ok == c->ok, "'%s': %s", c->in, ok ? "ok" : "refused");
 	ck_assert_str_eq(col.items.data, c->items);
