@@ -17,8 +17,6 @@ void stream_init(struct stream *s)
 
 static void doc_release(struct doc *d)
 {
-	size_t i;
-
 	doc_unload(d);
 	free(d->text);
 	free(d->api_version);
@@ -28,9 +26,8 @@ static void doc_release(struct doc *d)
 	free(d->comment);
 	free(d->hook_events);
 	free(d->hook_weight);
-	for (i = 0; i < 2 * d->selector_nr; i++)
-		free(d->selector[i]);
-	free(d->selector);
+	if (d->selector)
+		ynode_free_pairs(d->selector, d->selector_nr);
 }
 
 void stream_release(struct stream *s)
@@ -128,28 +125,11 @@ static char *string_field(struct doc *d, struct fy_node *n, const char *field)
 static void record_headless_selector(struct doc *d, struct fy_node *root)
 {
 	struct fy_node *selector = ynode_path(root, "/spec/selector");
-	struct fy_node_pair *p;
-	void *iter = NULL;
-	size_t n;
 
 	if (!ynode_is(ynode_path(root, "/spec/clusterIP"), "None") ||
 	    !ynode_is_mapping(selector))
 		return;
-	n = (size_t)fy_node_mapping_item_count(selector);
-	d->selector = xcalloc(2 * n + 1, sizeof(*d->selector));
-	while ((p = fy_node_mapping_iterate(selector, &iter))) {
-		char *key = ynode_strdup(fy_node_pair_key(p));
-		char *value = ynode_strdup(fy_node_pair_value(p));
-
-		if (!key || !value) {	/* not a label selector: ignore it */
-			free(key);
-			free(value);
-			continue;
-		}
-		d->selector[2 * d->selector_nr] = key;
-		d->selector[2 * d->selector_nr + 1] = value;
-		d->selector_nr++;
-	}
+	d->selector = ynode_string_pairs(selector, &d->selector_nr);
 	d->headless = d->selector_nr > 0;
 }
 

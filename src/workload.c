@@ -228,21 +228,10 @@ static bool must_terminate(const struct workload_kind *k,
 /* Copy out what later phases read of the pod's labels. */
 static void record_labels(struct pod_template *pt)
 {
-	struct fy_node *labels = ynode_path(pt->pod, "/metadata/labels");
 	struct fy_node *instance = pod_label(pt, "app.kubernetes.io/instance");
-	struct fy_node_pair *p;
-	void *iter = NULL;
-	size_t n = ynode_is_mapping(labels) ?
-		(size_t)fy_node_mapping_item_count(labels) : 0;
 
-	pt->labels = xcalloc(2 * n + 1, sizeof(*pt->labels));
-	while (n && (p = fy_node_mapping_iterate(labels, &iter))) {
-		pt->labels[2 * pt->labels_nr] =
-			ynode_strdup(fy_node_pair_key(p));
-		pt->labels[2 * pt->labels_nr + 1] =
-			ynode_strdup(fy_node_pair_value(p));
-		pt->labels_nr++;
-	}
+	pt->labels = ynode_string_pairs(ynode_path(pt->pod, "/metadata/labels"),
+					&pt->labels_nr);
 	if (!instance)
 		instance = ynode_get(ynode_path(pt->object,
 						"/metadata/labels"),
@@ -254,12 +243,7 @@ static void record_labels(struct pod_template *pt)
 const char *pod_template_label(const struct pod_template *pt,
 			       const char *key)
 {
-	size_t i;
-
-	for (i = 0; i < pt->labels_nr; i++)
-		if (!strcmp(pt->labels[2 * i], key))
-			return pt->labels[2 * i + 1];
-	return NULL;
+	return ynode_pairs_get(pt->labels, pt->labels_nr, key);
 }
 
 static void find_in_object(struct doc *d, struct fy_node *object,
@@ -350,14 +334,13 @@ void workload_find_all(struct stream *s, struct pod_templates *pts)
 
 void pod_templates_release(struct pod_templates *pts)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < pts->nr; i++) {
 		struct pod_template *pt = &pts->items[i];
 
-		for (j = 0; j < 2 * pt->labels_nr; j++)
-			free(pt->labels[j]);
-		free(pt->labels);
+		if (pt->labels)
+			ynode_free_pairs(pt->labels, pt->labels_nr);
 		free(pt->instance);
 		free(pt->name);
 	}

@@ -447,3 +447,47 @@ size_t ynode_report_errors(struct fy_diag *d, size_t *seen,
 	*seen = i;
 	return reported;
 }
+
+char **ynode_string_pairs(struct fy_node *map, size_t *nr)
+{
+	size_t n = ynode_is_mapping(map) ?
+		(size_t)fy_node_mapping_item_count(map) : 0;
+	char **pairs = xcalloc(2 * n + 1, sizeof(*pairs));
+	struct fy_node_pair *p;
+	void *iter = NULL;
+
+	*nr = 0;
+	while (n && (p = fy_node_mapping_iterate(map, &iter))) {
+		char *key = ynode_strdup(fy_node_pair_key(p));
+		char *value = ynode_strdup(fy_node_pair_value(p));
+
+		if (!key || !value) {
+			free(key);
+			free(value);
+			continue;
+		}
+		pairs[2 * *nr] = key;
+		pairs[2 * *nr + 1] = value;
+		(*nr)++;
+	}
+	return pairs;
+}
+
+void ynode_free_pairs(char **pairs, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < 2 * nr; i++)
+		free(pairs[i]);
+	free(pairs);
+}
+
+const char *ynode_pairs_get(char **pairs, size_t nr, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(pairs[2 * i], key))
+			return pairs[2 * i + 1];
+	return NULL;
+}

@@ -123,6 +123,17 @@ size_t ynode_report_errors(struct fy_diag *d, size_t *seen,
 					  const char *message),
 			   void *data);
 
+/*
+ * The pairs of a mapping of scalars copied out, for use after its document
+ * is unloaded: key, value, key, value, ...; pairs whose key or value is not
+ * a scalar are skipped. *nr is the number of pairs; never NULL (an empty
+ * array when map is not a mapping). Free with ynode_free_pairs().
+ */
+char **ynode_string_pairs(struct fy_node *map, size_t *nr);
+void ynode_free_pairs(char **pairs, size_t nr);
+/* The value of key in pairs, or NULL. */
+const char *ynode_pairs_get(char **pairs, size_t nr, const char *key);
+
 /* True when n or anything below it is an alias (or holds an anchor). */
 bool ynode_has_alias(struct fy_node *n, struct fy_node **where);
 
