@@ -204,19 +204,36 @@ static bool pod_will_carry(const struct pod_template *pt,
 	return own && !strcmp(own, value);
 }
 
+/* The chart's headless Services, found once for every pod to look in. */
+struct headless_services {
+	const struct doc **docs;
+	size_t nr;
+};
+
+static void find_headless_services(const struct stream *s,
+				   struct headless_services *hs)
+{
+	size_t i;
+
+	hs->docs = xcalloc(s->nr + 1, sizeof(*hs->docs));
+	hs->nr = 0;
+	for (i = 0; i < s->nr; i++)
+		if (s->docs[i].headless && !s->docs[i].stale &&
+		    s->docs[i].name)
+			hs->docs[hs->nr++] = &s->docs[i];
+}
+
 /* The chart's own headless Service whose selector picks pt's pods. */
-static const struct doc *chart_headless_service(const struct stream *s,
-						const struct pod_template *pt,
-						const struct sandbox *sb)
+static const struct doc *chart_headless_service(
+	const struct headless_services *hs, const struct pod_template *pt,
+	const struct sandbox *sb)
 {
 	size_t i, j;
 
-	for (i = 0; i < s->nr; i++) {
-		const struct doc *d = &s->docs[i];
+	for (i = 0; i < hs->nr; i++) {
+		const struct doc *d = hs->docs[i];
 		bool all = true;
 
-		if (!d->headless || d->stale || !d->name)
-			continue;
 		for (j = 0; all && j < d->selector_nr; j++)
 			all = pod_will_carry(pt, sb, d->selector[2 * j],
 					     d->selector[2 * j + 1]);
@@ -229,7 +246,10 @@ static const struct doc *chart_headless_service(const struct stream *s,
 static void name_services(struct sandbox *sb, const struct stream *s,
 			  const struct pod_templates *pts)
 {
+	struct headless_services hs;
 	size_t i;
+
+	find_headless_services(s, &hs);
 
 	for (i = 0; i < pts->nr; i++) {
 		const struct pod_template *pt = &pts->items[i];
@@ -247,7 +267,7 @@ static void name_services(struct sandbox *sb, const struct stream *s,
 		buf_release(&compat);
 		if (!service_wants_dns(svc))
 			continue;
-		own = chart_headless_service(s, pt, sb);
+		own = chart_headless_service(&hs, pt, sb);
 		if (own && !valid_service_name(own->name, strlen(own->name),
 					       &why)) {
 			/* Its name would go into the Corefile unquoted. */
@@ -262,6 +282,7 @@ static void name_services(struct sandbox *sb, const struct stream *s,
 						   NULL);
 		}
 	}
+	free(hs.docs);
 }
 
 /* A scoped port needs its domain allowed; any port needs some domain. */
