@@ -76,10 +76,10 @@ test: $(PROGRAM) $(UNIT_BIN) $(BUILD)/yaml-reparse
 check-asan:
 	$(MAKE) BUILD=build-asan PROGRAM=build-asan/agentenv-post \
 		CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
-		LDFLAGS='-fsanitize=address,undefined' test
+		LDFLAGS='-fsanitize=address,undefined' AGENTENV_SLOWDOWN=5 test
 
 check-valgrind: $(PROGRAM) $(UNIT_BIN) $(BUILD)/yaml-reparse
-	AGENTENV_WRAP='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' \
+	AGENTENV_SLOWDOWN=30 AGENTENV_WRAP='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' \
 		tests/run-all $(BUILD)
 
 bench: $(PROGRAM)

@@ -309,12 +309,62 @@ static char *service_name(struct pod_template *pt)
 	return NULL;
 }
 
+/*
+ * The API server refuses an object whose annotations (keys and values)
+ * total more than 256 KiB; refusing it here, before any value is split
+ * into a list, keeps the work any input can cause in proportion.
+ */
+#define ANNOTATIONS_MAX_BYTES ((size_t)256 << 10)
+
+static bool within_size_limit(struct pod_template *pt, struct fy_node *map,
+			      const char *field_prefix)
+{
+	struct fy_node_pair *p;
+	void *iter = NULL;
+	size_t total = 0, largest = 0, largest_len = 0;
+	const char *largest_key = "";
+	struct where w = pt->where;
+
+	while (ynode_is_mapping(map) &&
+	       (p = fy_node_mapping_iterate(map, &iter))) {
+		size_t klen = 0, vlen = 0;
+		const char *key = ynode_scalar(fy_node_pair_key(p), &klen);
+
+		ynode_scalar(fy_node_pair_value(p), &vlen);
+		total += klen + vlen;
+		if (key && klen + vlen > largest) {
+			largest = klen + vlen;
+			largest_key = key;
+			largest_len = klen;
+		}
+	}
+	if (total <= ANNOTATIONS_MAX_BYTES)
+		return true;
+	w.line = doc_line(pt->doc, map);
+	diag_error(&w, "%smetadata.annotations: %zu bytes, more than the "
+		   "%zu Kubernetes accepts for one object's annotations (the "
+		   "largest: \"%.*s%s\", %zu bytes): shorten them",
+		   field_prefix, total, ANNOTATIONS_MAX_BYTES,
+		   diag_shown(largest_len), largest_key, diag_cut(largest_len),
+		   largest);
+	return false;
+}
+
 void annot_read(struct pod_template *pt, struct sandbox *sb)
 {
 	struct service *svc;
 	char *name;
 	size_t i;
+	bool small;
 
+	small = within_size_limit(pt, ynode_path(pt->pod,
+						 "/metadata/annotations"),
+				  pt->field_prefix);
+	if (pt->pod != pt->object)
+		small &= within_size_limit(pt, ynode_path(pt->object,
+						"/metadata/annotations"), "");
+	if (!small)
+		return;
 	if (is_opted_out(pt)) {
 		pt->opted_out = true;
 		return;

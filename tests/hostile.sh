@@ -2,7 +2,7 @@
 # hostile.sh: inputs built to break agentenv-post. Each must be refused:
 # exit status 1, an error on stderr that says what is wrong (a key word is
 # grepped for), NOTHING on stdout, no crash (signal, sanitizer report or
-# BUG), and an answer within HOSTILE_TIMEOUT seconds (default 20).
+# BUG), and an answer before the hang guard (lib.sh's HANG_GUARD).
 #
 # The inputs are testdata/hostile/*.yaml (small, committed) and what is
 # generated here on the fly (anything large, and every input with a byte
@@ -18,7 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 
 HOSTILE=$TOP/testdata/hostile
-LIMIT=${HOSTILE_TIMEOUT:-20}
+LIMIT=$HANG_GUARD
 if [ ! -x "$BIN" ]; then
 	fail "hostile inputs" "no $BIN to test: run make first"
 	finish
@@ -204,6 +204,36 @@ huge agentenv.io/additional-dns-records 'a, ' >"$tmp/huge.yaml"
 refuse "a 10 MiB agentenv.io/additional-dns-records" "$tmp/huge.yaml" \
 	'agentenv.io/additional-dns-records'
 rm -f "$tmp/huge.yaml"
+
+# Kubernetes' own limit on one object's annotations (keys and values):
+# 262144 bytes pass, one byte more is refused before any list is split.
+# sized TOTAL: two annotations, note-a and note-b, of TOTAL bytes in all.
+sized() {
+	doc_with 'note-a: "a"' 'note-b: "b"' | T=$1 awk '
+		/note-a: / {
+			n = ENVIRON["T"] - 12; s = "x"
+			while (length(s) < n) s = s s
+			half = int(n / 2)
+			print "        note-a: \"" substr(s, 1, half) "\""
+			print "        note-b: \"" substr(s, 1, n - half) "\""
+			next
+		}
+		/note-b: / { next }
+		{ print }'
+}
+sized 262145 >"$tmp/sized.yaml"
+refuse "annotations one byte over Kubernetes' 256 KiB" "$tmp/sized.yaml" \
+	'262145 bytes'
+sized 262144 >"$tmp/sized.yaml"
+run "$tmp/sized.yaml" --release r
+why=$(crashed)
+[ -z "$why" ] && [ "$status" -ne 0 ] && why="exit status $status: $(excerpt "$tmp/err")"
+if [ -n "$why" ]; then
+	fail "annotations of exactly 256 KiB are accepted" "$why"
+else
+	pass "annotations of exactly 256 KiB are accepted"
+fi
+rm -f "$tmp/sized.yaml"
 
 # More documents than one run accepts (200000): each "---" starts one.
 {

@@ -6,6 +6,9 @@
 #   AGENTENV_SHARED the shared/ folder (default: ../shared beside the repo)
 #   TEST_RESULTS    a file each script appends "passed failed skipped" to
 #   BUILD           the build folder (default: build)
+#   AGENTENV_SLOWDOWN how many times slower than a plain build a run is
+#                   (valgrind, sanitizers: the Makefile sets it), which
+#                   scales the hang guard
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
@@ -16,6 +19,11 @@ VALIDATOR=$SHARED/tools/k8s-validate
 passed=0
 failed=0
 skipped=0
+
+# A hang guard, never a speed test: a run that has not answered after
+# HANG_GUARD seconds is taken to hang. Generous on a busy machine, and
+# scaled by AGENTENV_SLOWDOWN.
+HANG_GUARD=$((${HANG_GUARD_SECONDS:-60} * ${AGENTENV_SLOWDOWN:-1}))
 
 pass() { passed=$((passed + 1)); echo "ok - $1"; }
 fail() {
