@@ -87,7 +87,13 @@ void egress_release(struct egress *e);
 
 /* One sandbox service: the pods of one workload. */
 struct service {
-	char *name;			/* the inspect/service label */
+	char *name;			/* the agentenv.io/service label */
+	/*
+	 * The chart named it (agentenv.io/service or the inspect/service
+	 * label): its pods carry inspect/service, which makes k8s_sandbox
+	 * present them to the agent. Otherwise the name is the workload's.
+	 */
+	bool presented;
 	struct where where;		/* the workload, for messages */
 	bool dns_record;
 	struct strlist dns_records;	/* additional DNS records */
@@ -96,6 +102,7 @@ struct service {
 	size_t alloc_ports;
 	struct strlist networks;
 	bool isolated;
+	bool host_access;		/* privileged/hostPath under gVisor */
 	struct egress egress;		/* this service's pods only */
 	enum pod_set set;		/* the generated objects it uses */
 	char *runtime_class;		/* annotation value, or NULL */

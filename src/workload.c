@@ -183,9 +183,9 @@ static bool check_shape(struct pod_template *pt)
 		return false;
 	}
 	if (ynode_has_alias(pt->object, &alias)) {
-		pod_error(pt, alias, "(anchor or alias)", "YAML anchors and "
-			    "aliases are not accepted in workloads: write "
-			    "the values out");
+		pod_error(pt, alias, "(anchor, alias or merge key)", "YAML "
+			  "anchors, aliases and merge keys (<<) are not "
+			  "accepted in workloads: write the values out");
 		return false;
 	}
 	ok &= check_optional(pt, pt->pod, "metadata", "metadata", true);

@@ -40,7 +40,6 @@ struct pod_template {
 	enum pod_set set;		/* of generated objects it uses */
 	size_t service;			/* index into services, or NO_SERVICE */
 	bool opted_out;			/* agentenv.io/inject: "false" */
-	bool injected_before;		/* carries our sidecar already */
 };
 
 #define NO_SERVICE ((size_t)-1)

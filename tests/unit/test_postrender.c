@@ -322,7 +322,9 @@ START_TEST(test_deployment)
 	/* Labels the policies and k8s_sandbox select on. */
 	meta = ynode_path(dep, "/spec/template/metadata");
 	assert_at(meta, "/labels/app", "web");
-	assert_at(meta, "/labels/'inspect/service'", "web");
+	assert_at(meta, "/labels/'agentenv.io/service'", "web");
+	/* The chart did not ask k8s_sandbox to present it to the agent. */
+	assert_at(meta, "/labels/'inspect/service'", NULL);
 	assert_at(meta, "/labels/'app.kubernetes.io/instance'", "demo");
 	assert_at(meta, "/labels/'agentenv.io/sandbox'", "true");
 	/* The workload's own selector is left alone. */
@@ -388,7 +390,7 @@ START_TEST(test_generated_objects)
 	ck_assert_int_eq(fy_node_mapping_item_count(ynode_path(deny,
 		"/spec/ingress/0")), 0);
 	assert_at(ingress, "/spec/endpointSelector/matchLabels/"
-		  "'inspect/service'", "web");
+		  "'agentenv.io/service'", "web");
 	/* Every generated object: namespace, release, generated label. */
 	for (i = 2; i < r.nr; i++) {
 		struct fy_node *root = root_of(r.docs[i]);
@@ -665,7 +667,7 @@ START_TEST(test_untouched)
 		  "gvisor");
 	/* One service only: the Pod's. */
 	ck_assert_ptr_nonnull(find(&r, "CiliumNetworkPolicy",
-				   "agentenv-demo-svc-c-ingress"));
+				   "agentenv-demo-svc-p-ingress"));
 	ck_assert_uint_eq(count_kind(&r, "CiliumNetworkPolicy"), 3);
 	assert_idempotent(&st, &r.out);
 	run_release(&r);
@@ -751,10 +753,11 @@ START_TEST(test_list)
 	assert_at(list, "/items/1" POD "/runtimeClassName", "gvisor");
 	assert_at(list, "/items/1" POD "/containers/1/name", "coredns");
 	assert_at(list, "/items/1/spec/template/metadata/labels/"
-		  "'inspect/service'", "api");
+		  "'agentenv.io/service'", "listed");
 	assert_at(list, "/items/1" POD "/volumes/1/configMap/name",
 		  "agentenv-demo-resolv-conf");
-	must_find(&r, "CiliumNetworkPolicy", "agentenv-demo-svc-api-ingress");
+	must_find(&r, "CiliumNetworkPolicy",
+		  "agentenv-demo-svc-listed-ingress");
 	assert_idempotent(&st, &r.out);
 	run_release(&r);
 	settings_release(&st);
@@ -794,7 +797,7 @@ START_TEST(test_headless_services)
 	c = must_find(&r, "Service", "agentenv-rel-c");
 	ck_assert_ptr_null(find(&r, "Service", "agentenv-rel-d"));
 	assert_at(a, "/spec/clusterIP", "None");
-	assert_at(a, "/spec/selector/'inspect/service'", "a");
+	assert_at(a, "/spec/selector/'agentenv.io/service'", "a");
 	assert_at(a, "/spec/selector/'app.kubernetes.io/instance'", "rel");
 	assert_at(c, "/spec/clusterIP", "None");
 	assert_at(b, "/spec/clusterIP", "None");
