@@ -278,7 +278,7 @@ static bool lookup(struct annot_ctx *c, const char *key)
 	return c->value != NULL;
 }
 
-static bool is_opted_out(struct pod_template *pt)
+bool annot_opted_out(struct pod_template *pt)
 {
 	struct annot_ctx c = { .pt = pt };
 
@@ -379,7 +379,7 @@ void annot_read(struct pod_template *pt, struct sandbox *sb)
 						"/metadata/annotations"), "");
 	if (!small)
 		return;
-	if (is_opted_out(pt)) {
+	if (annot_opted_out(pt)) {
 		pt->opted_out = true;
 		return;
 	}

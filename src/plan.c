@@ -134,6 +134,42 @@ static void name_unnamed_services(struct sandbox *sb)
 	}
 }
 
+/*
+ * k8s_sandbox hands the agent every pod of the release (by its instance
+ * label) that carries inspect/service: one left outside the sandbox must
+ * not carry both.
+ */
+static void check_unsandboxed_presented(const struct sandbox *sb,
+					const struct pod_templates *pts)
+{
+	size_t i;
+
+	for (i = 0; i < pts->nr; i++) {
+		const struct pod_template *pt = &pts->items[i];
+		const char *service = pod_template_label(pt, "inspect/service");
+		const char *instance = pod_template_label(pt, INSTANCE_LABEL);
+
+		struct buf field = BUF_INIT;
+
+		if (!pt->opted_out || !service || !instance ||
+		    strcmp(instance, sb->release))
+			continue;
+		if (pt->foreign_path && *pt->foreign_path)
+			buf_addf(&field, "%s.", pt->foreign_path);
+		else if (!pt->foreign_path)
+			buf_adds(&field, pt->field_prefix);
+		diag_error(&pt->where, "%smetadata.labels[\"inspect/service\"]: "
+			   "'%.*s%s' on pods of release '%s' that are not "
+			   "sandboxed (agentenv.io/inject: \"false\"): "
+			   "k8s_sandbox would hand them to the agent; remove "
+			   "the label, or sandbox the workload",
+			   field.len ? field.data : "",
+			   diag_shown(strlen(service)), service,
+			   diag_cut(strlen(service)), sb->release);
+		buf_release(&field);
+	}
+}
+
 static char *find_release(const struct settings *st,
 			  const struct pod_templates *pts)
 {
@@ -403,8 +439,29 @@ static void name_configmaps(struct sandbox *sb)
 	}
 }
 
+/* A pod template in an object of a kind outside the table. */
+static void read_foreign(struct pod_template *pt)
+{
+	struct where w = pt->where;
+
+	pt->opted_out = annot_opted_out(pt);
+	if (pt->opted_out)
+		return;
+	w.line = doc_line(pt->doc, pt->pod);
+	diag_error(&w, "%s: a pod template in a kind agentenv-post does not "
+		   "sandbox, so its pods would run outside the sandbox: use "
+		   "one of %s, or opt the object out with the annotation "
+		   "agentenv.io/inject: \"false\"",
+		   *pt->foreign_path ? pt->foreign_path : "(the object)",
+		   workload_kind_list());
+}
+
 void plan_read_pod(struct sandbox *sb, struct pod_template *pt)
 {
+	if (pt->foreign_path) {
+		read_foreign(pt);
+		return;
+	}
 	annot_read(pt, sb);
 	if (!sandboxed(pt))
 		return;
@@ -431,6 +488,7 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 		return count;
 	name_unnamed_services(sb);
 	check_unique_services(sb);
+	check_unsandboxed_presented(sb, pts);
 	buf_addf(&prefix, "agentenv-%s", sb->release);
 	sb->prefix = buf_detach(&prefix, NULL);
 	name_configmaps(sb);
