@@ -625,17 +625,9 @@ END_TEST
 	"---\n"								\
 	"apiVersion: example.com/v1\n"					\
 	"kind: Widget\n"						\
-	"metadata: {name: w}\n"						\
-	"spec:\n"							\
-	"  template:\n"							\
-	"    spec:\n"							\
-	"      containers: [{name: c, image: x}]\n"
-
-#define OLD_DEPLOYMENT							\
-	"---\n"								\
-	"apiVersion: extensions/v1beta1\n"				\
-	"kind: Deployment\n"						\
-	"metadata: {name: old}\n"					\
+	"metadata:\n"							\
+	"  name: w\n"							\
+	"  annotations: {agentenv.io/inject: \"false\"}\n"		\
 	"spec:\n"							\
 	"  template:\n"							\
 	"    spec:\n"							\
@@ -653,8 +645,7 @@ END_TEST
 
 START_TEST(test_untouched)
 {
-	static const char in[] = PLAIN_POD OPTED_OUT WIDGET OLD_DEPLOYMENT
-		CONFIGMAP;
+	static const char in[] = PLAIN_POD OPTED_OUT WIDGET CONFIGMAP;
 	struct settings st;
 	struct run r;
 
@@ -662,7 +653,7 @@ START_TEST(test_untouched)
 	run_ok(&r, &st, in);
 	/* Everything after the Pod comes back byte for byte, in order. */
 	ck_assert_ptr_nonnull(strstr(r.out.data, OPTED_OUT WIDGET
-				     OLD_DEPLOYMENT CONFIGMAP));
+				     CONFIGMAP));
 	assert_at(must_find(&r, "Pod", "p"), "/spec/runtimeClassName",
 		  "gvisor");
 	/* One service only: the Pod's. */
@@ -681,7 +672,7 @@ START_TEST(test_nothing_to_do)
 	static const char *const inputs[] = {
 		"",
 		CONFIGMAP,
-		OPTED_OUT WIDGET OLD_DEPLOYMENT CONFIGMAP,
+		OPTED_OUT WIDGET CONFIGMAP,
 		"---\n# Source: c/templates/empty.yaml\n" CONFIGMAP,
 	};
 	size_t i;
@@ -1111,7 +1102,7 @@ END_TEST
 
 static const char *const stable_inputs[] = {
 	DEPLOYMENT_WEB CONFIGMAP,
-	PLAIN_POD OPTED_OUT WIDGET OLD_DEPLOYMENT CONFIGMAP,
+	PLAIN_POD OPTED_OUT WIDGET CONFIGMAP,
 	services_in,
 	CONFIGMAP DEPLOYMENT_WEB PLAIN_POD,
 	"---\n" OBJ("batch/v1", "Job", "j", IN_TEMPLATE("",
