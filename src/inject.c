@@ -307,6 +307,32 @@ static void set_all(struct fy_node *map, struct fy_node *from)
 	}
 }
 
+const char *inject_final_label(const struct pod_template *pt,
+			       const struct sandbox *sb, const char *key)
+{
+	const struct service *svc = &sb->services[pt->service];
+	const char *own = pod_template_label(pt, key);
+	const char *from_values = ynode_pairs_get(sb->settings->label_pairs,
+						  sb->settings->label_pairs_nr,
+						  key);
+	size_t plen = strlen(NETWORK_LABEL_PREFIX);
+
+	/* In the order set_metadata() sets them: a later one wins. */
+	if (!strcmp(key, SANDBOX_LABEL))
+		return "true";
+	if (!strncmp(key, NETWORK_LABEL_PREFIX, plen) &&
+	    strlist_has(&svc->networks, key + plen))
+		return "true";
+	if (!strcmp(key, SERVICE_LABEL) ||
+	    (svc->presented && !strcmp(key, "inspect/service")))
+		return svc->name;
+	if (from_values)
+		return from_values;
+	if (!own && !strcmp(key, "app.kubernetes.io/instance"))
+		return sb->release;
+	return own;
+}
+
 static void set_metadata(struct pod_template *pt, const struct sandbox *sb,
 			 const struct service *svc)
 {

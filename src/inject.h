@@ -58,6 +58,14 @@ bool inject_strip(struct pod_template *pt);
  */
 bool inject_check(const struct pod_template *pt);
 
+/*
+ * The value pod label key will have once inject_pod() ran (NULL: none):
+ * the chart's, the sandbox's own labels, --values labels. pt is to be
+ * sandboxed (pt->service is set) and sb is finished.
+ */
+const char *inject_final_label(const struct pod_template *pt,
+			       const struct sandbox *sb, const char *key);
+
 /* Apply the edits; pt has passed inject_check(). */
 void inject_pod(struct pod_template *pt, const struct sandbox *sb);
 

@@ -271,17 +271,9 @@ static bool pod_will_carry(const struct pod_template *pt,
 			   const struct sandbox *sb, const char *key,
 			   const char *value)
 {
-	const struct service *svc = &sb->services[pt->service];
-	const char *own = pod_template_label(pt, key);
+	const char *final = inject_final_label(pt, sb, key);
 
-	if (!strcmp(key, SERVICE_LABEL) ||
-	    (!strcmp(key, "inspect/service") && svc->presented))
-		return !strcmp(value, svc->name);
-	if (!strcmp(key, INSTANCE_LABEL) && !own)
-		return !strcmp(value, sb->release);
-	if (!strcmp(key, SANDBOX_LABEL))
-		return !strcmp(value, "true");
-	return own && !strcmp(own, value);
+	return final && !strcmp(final, value);
 }
 
 /* The chart's headless Services, found once for every pod to look in. */

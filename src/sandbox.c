@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "ynode.h"
 
 void strlist_add(struct strlist *l, const char *s, size_t len)
 {
@@ -82,6 +83,8 @@ void settings_release(struct settings *st)
 	free(st->release);
 	free(st->namespace);
 	egress_release(&st->egress);
+	if (st->label_pairs)
+		ynode_free_pairs(st->label_pairs, st->label_pairs_nr);
 	if (st->values_doc)
 		fy_document_destroy(st->values_doc);
 	memset(st, 0, sizeof(*st));

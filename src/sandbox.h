@@ -126,6 +126,8 @@ struct settings {
 	/* --values nodes, in values_doc; NULL when not given. */
 	struct fy_document *values_doc;
 	struct fy_node *labels;
+	char **label_pairs;		/* labels copied out: key, value, ... */
+	size_t label_pairs_nr;
 	struct fy_node *annotations;
 	struct fy_node *coredns_image;
 	struct fy_node *coredns_command;
