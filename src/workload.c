@@ -314,6 +314,8 @@ static void find_in_object(struct doc *d, struct fy_node *object,
 		return;
 	}
 	pt->must_terminate = must_terminate(k, pt->spec, pt->hook);
+	pt->has_init_containers =
+		ynode_count(ynode_get(pt->spec, "initContainers")) > 0;
 	record_labels(pt);
 	pts->nr++;
 }
