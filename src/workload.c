@@ -316,6 +316,9 @@ static void find_in_object(struct doc *d, struct fy_node *object,
 	pt->must_terminate = must_terminate(k, pt->spec, pt->hook);
 	pt->has_init_containers =
 		ynode_count(ynode_get(pt->spec, "initContainers")) > 0;
+	if (!ynode_is_null(ynode_get(pt->spec, "runtimeClassName")))
+		pt->runtime_class = ynode_strdup(ynode_get(pt->spec,
+							   "runtimeClassName"));
 	record_labels(pt);
 	pts->nr++;
 }
@@ -345,6 +348,7 @@ void pod_templates_release(struct pod_templates *pts)
 			ynode_free_pairs(pt->labels, pt->labels_nr);
 		free(pt->instance);
 		free(pt->name);
+		free(pt->runtime_class);
 	}
 	free(pts->items);
 	memset(pts, 0, sizeof(*pts));
