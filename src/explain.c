@@ -151,8 +151,8 @@ static void add_names(struct buf *b, char *const *names, size_t nr)
 
 /* --- text ------------------------------------------------------------ */
 
+/* "  name           value": every field of a service block. */
 #define TEXT_FIELD "  %-15s"
-#define TEXT_MORE  "  %-15s"
 
 static void text_field(struct buf *b, bool *first, const char *name)
 {
@@ -258,13 +258,13 @@ static void text_dns(struct buf *b, const struct dns_reach *d)
 	buf_addf(b, TEXT_FIELD "the namespace's services (%s)\n",
 		 "dns lookups", d->cluster_pattern);
 	if (d->names.nr) {
-		buf_addf(b, TEXT_MORE "beyond the cluster: ", "");
+		buf_addf(b, TEXT_FIELD "beyond the cluster: ", "");
 		add_names(b, d->names.items, d->names.nr);
 		if (strlist_has(&d->names, "*"))
 			buf_adds(b, " (\"*\": any name)");
 		buf_addch(b, '\n');
 	} else {
-		buf_addf(b, TEXT_MORE "no name beyond the cluster\n", "");
+		buf_addf(b, TEXT_FIELD "no name beyond the cluster\n", "");
 	}
 	if (d->lifted_by.nr) {
 		buf_addf(b, TEXT_FIELD "lifted by entit%s ", "dns filtering",
@@ -302,9 +302,9 @@ static void text_service(struct buf *b, const struct sandbox *sb,
 	buf_addf(b, " (%s)\n", from == FROM_CHART ? "the chart's "
 		 "runtimeClassName" : from == FROM_ANNOTATION ?
 		 "agentenv.io/runtime-class" : "agentenv-post's default");
-	buf_addf(b, TEXT_FIELD "%s (%s)\n", "sidecar",
-		 native_sidecar(svc, pt) ? "native (first init container)" :
-		 "regular container", sidecar_setting(svc->sidecar));
+	buf_addf(b, TEXT_FIELD "%s (setting: %s)\n", "sidecar",
+		 native_sidecar(svc, pt) ? "native, the first init container" :
+		 "a regular container", sidecar_setting(svc->sidecar));
 	if (sb->uses_networks) {
 		buf_addf(b, TEXT_FIELD, "networks");
 		if (svc->networks.nr)
