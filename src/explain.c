@@ -935,33 +935,62 @@ static void dot_nodes(struct buf *b, const struct sandbox *sb,
 	free(done);
 }
 
+/* The label of the edge from -> to: its ports; false when none. */
+static bool dot_edge_label(struct buf *label, const struct sandbox *sb,
+			   const struct service *from,
+			   const struct service *to)
+{
+	buf_reset(label);
+	switch (reach_between(sb, from, to, NULL)) {
+	case REACH_NONE:
+		return false;
+	case REACH_ALL_PORTS:
+		buf_adds(label, "all ports");
+		break;
+	case REACH_PORTS:
+		add_port_list(label, to, ", ");
+		break;
+	}
+	return true;
+}
+
+static void dot_edge(struct buf *b, const struct service *from,
+		     const struct service *to, const char *label, bool both)
+{
+	buf_adds(b, "  ");
+	dot_quoted(b, from->name);
+	buf_adds(b, " -> ");
+	dot_quoted(b, to->name);
+	buf_adds(b, " [label=");
+	dot_quoted(b, label);
+	buf_adds(b, both ? ", dir=both];\n" : "];\n");
+}
+
+/* An edge per allowed pair; one with two heads when both ways alike. */
 static void dot_edges(struct buf *b, const struct sandbox *sb)
 {
-	struct buf label = BUF_INIT;
+	struct buf there = BUF_INIT, back = BUF_INIT;
 	size_t i, k;
 
 	for (i = 0; i < sb->nr; i++)
-		for (k = 0; k < sb->nr; k++) {
-			const struct service *to = &sb->services[k];
-			enum reach_kind r;
+		for (k = i; k < sb->nr; k++) {
+			const struct service *x = &sb->services[i];
+			const struct service *y = &sb->services[k];
+			bool to = dot_edge_label(&there, sb, x, y);
+			bool from = k != i &&
+				dot_edge_label(&back, sb, y, x);
 
-			r = reach_between(sb, &sb->services[i], to, NULL);
-			if (r == REACH_NONE)
+			if (to && from && !strcmp(there.data, back.data)) {
+				dot_edge(b, x, y, there.data, true);
 				continue;
-			buf_reset(&label);
-			if (r == REACH_ALL_PORTS)
-				buf_adds(&label, "all ports");
-			else
-				add_port_list(&label, to, ", ");
-			buf_adds(b, "  ");
-			dot_quoted(b, sb->services[i].name);
-			buf_adds(b, " -> ");
-			dot_quoted(b, to->name);
-			buf_adds(b, " [label=");
-			dot_quoted(b, label.data);
-			buf_adds(b, "];\n");
+			}
+			if (to)
+				dot_edge(b, x, y, there.data, false);
+			if (from)
+				dot_edge(b, y, x, back.data, false);
 		}
-	buf_release(&label);
+	buf_release(&there);
+	buf_release(&back);
 }
 
 /* One allowance in an edge label: "pypi.org, x.org :443,80" etc. */
