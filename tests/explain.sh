@@ -8,7 +8,8 @@
 #     with the json; the --format dot output must render with Graphviz;
 #   - with --check in its args, --explain prints nothing either;
 #   - a case with err.txt: --explain refuses it the same way (exit 1, the
-#     same stderr, nothing on stdout).
+#     same stderr, nothing on stdout);
+# and docs/multi-service.txt must be up to date (with Helm 3 at hand).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 unset HELM_NAMESPACE
@@ -119,6 +120,24 @@ for dir in "$TOP"/testdata/golden/*/; do
 		fi
 	fi
 done
+# The README's example: docs/multi-service.txt is what --explain says of
+# testdata/charts/multi-service today (make docs rewrites it).
+if helm=$("$TOP/scripts/fetch-helm" --print v3 2>"$tmp/fetch.err"); then
+	if HOME=$tmp XDG_CACHE_HOME=$tmp/cache XDG_CONFIG_HOME=$tmp/config \
+		XDG_DATA_HOME=$tmp/data "$helm" template demo \
+		"$TOP/testdata/charts/multi-service" --namespace demo \
+		>"$tmp/chart.yaml" 2>"$tmp/err" &&
+		post --namespace demo --explain <"$tmp/chart.yaml" \
+			>"$tmp/out" 2>"$tmp/err" &&
+		cmp -s "$tmp/out" "$TOP/docs/multi-service.txt"; then
+		pass "docs/multi-service.txt is up to date"
+	else
+		fail "docs/multi-service.txt is out of date: run make docs" \
+			"$(diff "$TOP/docs/multi-service.txt" "$tmp/out" | head -5)"
+	fi
+else
+	skip "docs/multi-service.txt check: no Helm 3 ($(tail -1 "$tmp/fetch.err"))"
+fi
 [ -n "$have_python" ] ||
 	skip "policy evaluation: $PYTHON cannot import yaml (python3-yaml)"
 [ -n "$have_dot" ] ||
