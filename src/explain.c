@@ -632,22 +632,18 @@ static void json_ports(struct json *j, const struct service *svc)
 	json_close(j, ']');
 }
 
-/* {"service": ..., "ports": "all" | [...], "icmp": true, "via": [...]} */
+/* {"from": ..., "to": ..., "ports": "all" | [...], "icmp_echo": true,
+ * "via_networks": [...]}, or nothing when from cannot reach to. */
 static void json_pair(struct json *j, const struct sandbox *sb,
-		      const struct service *from, const struct service *to,
-		      const char *key, const char *name)
+		      const struct service *from, const struct service *to)
 {
 	struct strlist via = { 0 };
 	enum reach_kind r = reach_between(sb, from, to, &via);
 
 	if (r != REACH_NONE) {
 		json_open(j, '{');
-		if (key) {
-			json_str_member(j, key, name);
-		} else {
-			json_str_member(j, "from", from->name);
-			json_str_member(j, "to", to->name);
-		}
+		json_str_member(j, "from", from->name);
+		json_str_member(j, "to", to->name);
 		json_key(j, "ports");
 		if (r == REACH_ALL_PORTS)
 			json_str(j, "all");
@@ -759,18 +755,6 @@ static void json_service(struct json *j, const struct sandbox *sb,
 	} else {
 		json_str(j, NULL);
 	}
-	json_key(j, "reached_by");
-	json_open(j, '[');
-	for (i = 0; i < sb->nr; i++)
-		json_pair(j, sb, &sb->services[i], svc, "service",
-			  sb->services[i].name);
-	json_close(j, ']');
-	json_key(j, "reaches");
-	json_open(j, '[');
-	for (i = 0; i < sb->nr; i++)
-		json_pair(j, sb, svc, &sb->services[i], "service",
-			  sb->services[i].name);
-	json_close(j, ']');
 	json_egress(j, sb, svc);
 	json_dns(j, sb, svc);
 	json_close(j, '}');
@@ -806,8 +790,7 @@ static void explain_json(struct buf *b, const struct sandbox *sb,
 	json_open(&j, '[');
 	for (i = 0; sb->release && i < sb->nr; i++)
 		for (k = 0; k < sb->nr; k++)
-			json_pair(&j, sb, &sb->services[i], &sb->services[k],
-				  NULL, NULL);
+			json_pair(&j, sb, &sb->services[i], &sb->services[k]);
 	json_close(&j, ']');
 	json_names(&j, "kept_policies", sb->kept_policies.items,
 		   sb->kept_policies.nr);

@@ -21,6 +21,13 @@
 #include "workload.h"
 
 /*
+ * Who may reach whom is a service x service relation: beyond this many
+ * services its text would run to megabytes nobody reads. postrender
+ * refuses --explain beyond it.
+ */
+#define EXPLAIN_MAX_SERVICES 300
+
+/*
  * Append the explanation of sb in form (one of the OUTPUT_EXPLAIN_*) to
  * out. sb is finished and checked (plan_finish() without errors), or has
  * no service at all (nothing to sandbox: release may then be NULL).

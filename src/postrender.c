@@ -121,6 +121,11 @@ int postrender(const struct settings *st, char *input, size_t len,
 			     "namespace and the Corefile reads the pod's "
 			     "namespace at run time");
 write:
+	if (st->output != OUTPUT_STREAM && sb.nr > EXPLAIN_MAX_SERVICES)
+		diag_error(NULL, "--explain: the stream has %zu sandboxed "
+			   "services, more than the %d it describes: explain "
+			   "a part of the chart at a time", sb.nr,
+			   EXPLAIN_MAX_SERVICES);
 	if (diag_error_count())
 		goto done;
 	if (st->output != OUTPUT_STREAM)

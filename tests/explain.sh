@@ -120,6 +120,37 @@ for dir in "$TOP"/testdata/golden/*/; do
 		fi
 	fi
 done
+# pods N: a stream of N sandboxed Pods (N services) of release r.
+pods() {
+	i=0
+	while [ "$i" -lt "$1" ]; do
+		printf -- '---\napiVersion: v1\nkind: Pod\nmetadata:\n'
+		printf '  name: p%s\n  labels: {app.kubernetes.io/instance: r}\n' "$i"
+		printf '  annotations: {agentenv.io/service: s%s}\n' "$i"
+		printf 'spec:\n  containers: [{name: c, image: busybox}]\n'
+		i=$((i + 1))
+	done
+}
+# --explain describes at most 300 services (src/explain.h), refuses more.
+pods 300 >"$tmp/300.yaml"
+pods 301 >"$tmp/301.yaml"
+if post --namespace n --explain <"$tmp/300.yaml" >"$tmp/out" 2>"$tmp/err" &&
+	grep -q '300 sandboxed services' "$tmp/out"; then
+	pass "--explain describes 300 services"
+else
+	fail "--explain does not describe 300 services" "$(head -3 "$tmp/err")"
+fi
+post --namespace n --explain --format json <"$tmp/301.yaml" >"$tmp/out" \
+	2>"$tmp/err"
+status=$?
+if [ "$status" = 1 ] && [ ! -s "$tmp/out" ] &&
+	[ "$(wc -l <"$tmp/err")" = 1 ] &&
+	grep -q 'has 301 sandboxed services, more than the 300' "$tmp/err"; then
+	pass "--explain refuses 301 services, nothing on stdout"
+else
+	fail "--explain of 301 services: exit $status" "$(head -3 "$tmp/err")"
+fi
+
 # The README's example: docs/multi-service.txt is what --explain says of
 # testdata/charts/multi-service today (make docs rewrites it).
 if helm=$("$TOP/scripts/fetch-helm" --print v3 2>"$tmp/fetch.err"); then
