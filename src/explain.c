@@ -270,8 +270,9 @@ static void text_dns(struct buf *b, const struct dns_reach *d)
 		buf_addf(b, TEXT_FIELD "lifted by entit%s ", "dns filtering",
 			 d->lifted_by.nr > 1 ? "ies" : "y");
 		add_names(b, d->lifted_by.items, d->lifted_by.nr);
-		buf_adds(b, ": an L3 allow to kube-dns covers port 53, so any "
-			 "name can be looked up\n");
+		buf_adds(b, ": any name can be looked up (cluster, host and all "
+			 "allow kube-dns itself, port 53 included; world and "
+			 "all add the \"*\" pattern)\n");
 	}
 }
 
