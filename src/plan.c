@@ -170,6 +170,52 @@ static void check_unsandboxed_presented(const struct sandbox *sb,
 	}
 }
 
+/*
+ * The labels the policies select on are the sandbox's to set: a chart's
+ * own network label would admit its pods to a network their
+ * agentenv.io/networks does not name, and an agentenv.io/ label we do not
+ * set could match some future selector. (The sandbox, service and
+ * inspect/service labels are set over whatever the chart wrote.)
+ */
+static void check_sandbox_labels(const struct sandbox *sb,
+				 const struct pod_templates *pts)
+{
+	size_t i, j, plen = strlen(NETWORK_LABEL_PREFIX);
+
+	for (i = 0; i < pts->nr; i++) {
+		const struct pod_template *pt = &pts->items[i];
+		const struct service *svc;
+
+		if (!sandboxed(pt) || !sb->services[pt->service].name)
+			continue;
+		svc = &sb->services[pt->service];
+		for (j = 0; j < pt->labels_nr; j++) {
+			const char *key = pt->labels[2 * j];
+			const char *why = NULL;
+
+			if (!strncmp(key, NETWORK_LABEL_PREFIX, plen) &&
+			    !strlist_has(&svc->networks, key + plen))
+				why = "a network label the workload's "
+				      "agentenv.io/networks does not name: it "
+				      "would admit the pods to that network; "
+				      "name the network in agentenv.io/networks, "
+				      "or remove the label";
+			else if (!strncmp(key, ANNOTATION_PREFIX,
+					  strlen(ANNOTATION_PREFIX)) &&
+				 strcmp(key, SANDBOX_LABEL) &&
+				 strcmp(key, SERVICE_LABEL))
+				why = "not a label of the sandbox's (those are "
+				      SANDBOX_LABEL " and " SERVICE_LABEL
+				      ", which it sets): remove it";
+			if (why)
+				diag_error(&pt->where, "%smetadata.labels["
+					   "\"%.*s%s\"]: %s", pt->field_prefix,
+					   diag_shown(strlen(key)), key,
+					   diag_cut(strlen(key)), why);
+		}
+	}
+}
+
 static char *find_release(const struct settings *st,
 			  const struct pod_templates *pts)
 {
@@ -487,6 +533,7 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 	name_unnamed_services(sb);
 	check_unique_services(sb);
 	check_unsandboxed_presented(sb, pts);
+	check_sandbox_labels(sb, pts);
 	buf_addf(&prefix, "agentenv-%s", sb->release);
 	sb->prefix = buf_detach(&prefix, NULL);
 	name_configmaps(sb);
