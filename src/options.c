@@ -37,6 +37,8 @@ static const char usage_text[] =
 "  --allow-entity E      release-wide egress to Cilium entity E\n"
 "  --sidecar FORM        auto (default), native or container\n"
 "  --check               validate only: diagnostics, nothing on stdout\n"
+"  --drop-chart-policies drop the chart's network policies that select\n"
+"                        sandboxed pods (refused otherwise), naming each\n"
 "  --explain             instead of the manifests, print who may talk to\n"
 "                        whom (same checks, same exit status)\n"
 "  --format FORMAT       of --explain: text (default), dot or json\n"
@@ -129,6 +131,13 @@ static void opt_sidecar(struct option_state *os, const char *arg)
 			    "container%s", arg, "");
 }
 
+static void opt_drop_chart_policies(struct option_state *os,
+				    const char *arg)
+{
+	(void)arg;
+	os->st->drop_chart_policies = true;
+}
+
 static void opt_check(struct option_state *os, const char *arg)
 {
 	(void)arg;
@@ -196,6 +205,7 @@ static const struct option_def option_table[] = {
 	{ "--allow-entity", true, opt_allow_entity },
 	{ "--sidecar", true, opt_sidecar },
 	{ "--check", false, opt_check },
+	{ "--drop-chart-policies", false, opt_drop_chart_policies },
 	{ "--explain", false, opt_explain },
 	{ "--format", true, opt_format },
 	{ "--version", false, opt_version },

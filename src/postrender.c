@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 
+#include "chartpolicy.h"
 #include "diag.h"
 #include "explain.h"
 #include "generate.h"
@@ -23,9 +24,10 @@
 #include "workload.h"
 #include "ynode.h"
 
-/* Pass 1: every document's pod templates, read into sb. */
+/* Pass 1: every document's pod templates and network policies. */
 static void read_documents(struct stream *s, struct sandbox *sb,
-			   struct pod_templates *pts)
+			   struct pod_templates *pts,
+			   struct chart_policies *cps)
 {
 	size_t i, j;
 
@@ -38,6 +40,7 @@ static void read_documents(struct stream *s, struct sandbox *sb,
 		workload_find(d, pts);
 		for (j = first; j < pts->nr; j++)
 			plan_read_pod(sb, &pts->items[j]);
+		chart_policies_read(d, cps);
 		doc_unload(d);
 	}
 }
@@ -96,6 +99,7 @@ int postrender(const struct settings *st, char *input, size_t len,
 {
 	struct stream s;
 	struct pod_templates pts = { 0 };
+	struct chart_policies cps = { 0 };
 	struct sandbox sb;
 	size_t sandboxed;
 
@@ -108,8 +112,11 @@ int postrender(const struct settings *st, char *input, size_t len,
 		goto done;
 	}
 	stream_split(&s, input, len);
-	read_documents(&s, &sb, &pts);
+	read_documents(&s, &sb, &pts, &cps);
 	sandboxed = plan_finish(&sb, &s, &pts);
+	if (sandboxed && sb.release)
+		chart_policies_check(&cps, &sb, &pts,
+				     st->drop_chart_policies);
 	if (diag_error_count() || !sandboxed)
 		goto write;
 	edit_documents(&s, &pts, &sb);
@@ -133,6 +140,7 @@ write:
 	else
 		stream_write(&s, out);
 done:
+	chart_policies_release(&cps);
 	pod_templates_release(&pts);
 	sandbox_release(&sb);
 	stream_release(&s);

@@ -130,6 +130,7 @@ struct settings {
 	char *namespace;		/* --namespace / HELM_NAMESPACE */
 	enum sidecar_form sidecar;
 	bool check_only;
+	bool drop_chart_policies;	/* --drop-chart-policies */
 	enum output_form output;	/* --explain, --format */
 	struct egress egress;		/* allowDomains, ..., --allow-* */
 	/* --values nodes, in values_doc; NULL when not given. */

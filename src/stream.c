@@ -397,7 +397,7 @@ void stream_write(struct stream *s, struct buf *out)
 	for (i = 0; i < s->nr; i++) {
 		struct doc *d = &s->docs[i];
 
-		if (d->stale)
+		if (d->stale || d->dropped)
 			continue;
 		if (d->text) {	/* copied: not held twice */
 			buf_add(out, d->text, d->text_len);

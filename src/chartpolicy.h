@@ -1,0 +1,74 @@
+/*
+ * chartpolicy — the chart's own network policies, and whether they touch
+ * the sandbox.
+ *
+ * Cilium OR-s every allow rule of every policy that selects a pod:
+ * Kubernetes NetworkPolicies, CiliumNetworkPolicies and
+ * CiliumClusterwideNetworkPolicies alike. A chart's policy that selects a
+ * sandboxed pod can therefore only widen what the sandbox allows (every
+ * Bitnami chart renders one with "egress: [{}]"). Such a policy is
+ * refused, unless the object carries agentenv.io/keep-policy: "true" (the
+ * chart author vouches for it; it is listed as kept, not analysed) or the
+ * run drops it (--drop-chart-policies, said on stderr).
+ *
+ * "Selects" is decided on the pods' final labels (chart, --values and the
+ * sandbox's own), with Kubernetes' label selector rules: matchLabels and
+ * matchExpressions (In, NotIn, Exists, DoesNotExist), an empty selector
+ * selecting every pod. Cilium's source prefixes (k8s:, any:) are read;
+ * the pod namespace label is compared with the release's namespace. A
+ * selector that cannot be evaluated (an unknown operator or label source,
+ * a Cilium-only label, aliases) counts as selecting: fail closed.
+ */
+#ifndef AGENTENV_CHARTPOLICY_H
+#define AGENTENV_CHARTPOLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sandbox.h"
+#include "stream.h"
+#include "workload.h"
+
+#define KEEP_POLICY_ANNOTATION "agentenv.io/keep-policy"
+
+struct selector;
+
+struct chart_policy {
+	struct doc *doc;
+	struct where where;
+	char *kind;
+	char *name;
+	char *namespace;	/* metadata.namespace, or NULL */
+	bool cluster_wide;	/* a CiliumClusterwideNetworkPolicy */
+	bool keep;		/* agentenv.io/keep-policy: "true" */
+	bool in_list;		/* an item of a List: cannot be dropped */
+	struct selector *selectors;	/* OR-ed: any selecting selects */
+	size_t nr_selectors;
+	size_t alloc_selectors;
+};
+
+struct chart_policies {
+	struct chart_policy *items;
+	size_t nr;
+	size_t alloc;
+};
+
+/*
+ * While d is loaded: copy out what is needed of each network policy in it
+ * (the document, or the items of a List). Bad keep-policy values are
+ * reported through diag.
+ */
+void chart_policies_read(struct doc *d, struct chart_policies *cps);
+
+/*
+ * Once the model is finished: every policy that selects a sandboxed pod
+ * of pts is kept (listed in sb->kept_policies), dropped (drop: its
+ * document is not written, a warning says so) or refused.
+ */
+void chart_policies_check(const struct chart_policies *cps,
+			  struct sandbox *sb, const struct pod_templates *pts,
+			  bool drop);
+
+void chart_policies_release(struct chart_policies *cps);
+
+#endif
