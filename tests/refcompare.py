@@ -49,7 +49,9 @@ the chart's business rather than the sandbox's):
     and the release scoping;
   - metadata.namespace (we set it on generated objects; `helm template -n`
     leaves it to the API request), our agentenv.io/generated label and
-    Helm 4's postrender-filename annotation, empty labels/annotations maps;
+    Helm 4's postrender-filename annotation, empty labels/annotations maps,
+    agentenv.io/keep-policy on a chart's policy (the author vouching for
+    it, as agent-env's additionalResources are vouched for);
   - the app.kubernetes.io/instance label in the metadata of objects other
     than pods (generate.h: every generated object carries it; it scopes
     nothing there, unlike in selectors and on pods, where it is compared);
@@ -81,7 +83,8 @@ NETWORK_LABEL = "aisi.gov.uk/network-"
 INSTANCE = "app.kubernetes.io/instance"
 IGNORED_LABELS = {"helm.sh/chart", "app.kubernetes.io/managed-by",
                   "aisi.gov.uk/k8s-sandbox-version", "agentenv.io/generated"}
-IGNORED_ANNOTATIONS = {"postrenderer.helm.sh/postrender-filename"}
+IGNORED_ANNOTATIONS = {"postrenderer.helm.sh/postrender-filename",
+                       "agentenv.io/keep-policy"}
 
 
 class Compare:
