@@ -82,6 +82,9 @@ void settings_release(struct settings *st)
 	free(st->release);
 	free(st->namespace);
 	egress_release(&st->egress);
+	strlist_release(&st->option_annotations);
+	strlist_release(&st->option_labels);
+	free(st->option_coredns_image);
 	if (st->values_doc)
 		fy_document_destroy(st->values_doc);
 	memset(st, 0, sizeof(*st));

@@ -22,4 +22,11 @@ bool values_load(struct settings *st, const char *path);
 bool values_load_text(struct settings *st, const char *text, size_t len,
 		      const char *name);
 
+/*
+ * Apply --annotation, --label and --coredns-image (already validated by
+ * options) over what --values set: the command line wins for a key both
+ * set. Call after values_load(); does nothing when --values was refused.
+ */
+void values_add_options(struct settings *st);
+
 #endif
