@@ -21,7 +21,10 @@
  * Helm 4 hides a plugin's stderr, so when run as a Helm plugin
  * (HELM_PLUGIN_NAME set) diag_flush() also writes the messages to the
  * controlling terminal, when one can be opened, and to the log file
- * diag_log_path() names.
+ * diag_log_path() names. AGENTENV_POST_LOG (set by agentenv-helm, one
+ * file per Helm run) replaces that log file and the terminal: the
+ * wrapper prints the file on Helm's stderr, so concurrent installs never
+ * show each other's messages.
  */
 #ifndef AGENTENV_DIAG_H
 #define AGENTENV_DIAG_H
