@@ -146,9 +146,14 @@ static bool read_pair(const char **pos, struct set_pair *sp)
 			if (c != '.')
 				break;
 			s++;
+		} else if (c == '[') {
+			/* key[N]: an index; the segment is the name before */
+			sp->indexed = true;
+			while (*s && *s != ']')
+				s++;
+			if (*s)
+				s++;
 		} else {
-			if (c == '[')
-				sp->indexed = true;
 			buf_addch(&seg, c);
 			s++;
 		}
