@@ -352,8 +352,10 @@ static int run_helm4(char *const argv[])
 		return -1;
 	}
 	buf_addf(&log, "%s/agentenv-post.log", dir.data);
-	if (setenv("AGENTENV_POST_LOG", log.data, 1))
+	if (setenv("AGENTENV_POST_LOG", log.data, 1)) {
+		error("cannot set AGENTENV_POST_LOG: %s", strerror(errno));
 		goto out;
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = forward_signal;
@@ -408,15 +410,15 @@ static bool post_args(const struct helm_plan *plan, struct words *out)
 		words_add(out, "--release");
 		words_add(out, plan->release);
 	}
-	if (plan->namespace) {
+	if (plan->namespace && *plan->namespace) {	/* "": Helm's default */
 		words_add(out, "--namespace");
 		words_add(out, plan->namespace);
 	}
 	for (i = 0; i < plan->settings.nr; i++)
 		words_add(out, plan->settings.v[i]);
 	if (env && !words_split(env, out, &why, &at)) {
-		error("AGENTENV_POST_ARGS, character %zu ('%c'): it %s", at + 1,
-		      env[at] ? env[at] : ' ', why);
+		error("AGENTENV_POST_ARGS, character %zu: \"%c\" %s", at + 1,
+		      env[at], why);
 		return false;
 	}
 	return true;

@@ -221,7 +221,8 @@ expect "AGENTENV_POST_ARGS empty: no words" "$REC" install r1 "$CHART" \
 # shellcheck disable=SC2016 # a $ that must reach the wrapper
 AGENTENV_POST_ARGS='--allow-domain $DOMAIN' refused \
 	"AGENTENV_POST_ARGS with \$: refused, no shell runs" \
-	"AGENTENV_POST_ARGS, character 16 ('\$')" install r1 "$CHART"
+	'AGENTENV_POST_ARGS, character 16: "$" would be expanded' \
+	install r1 "$CHART"
 AGENTENV_POST_ARGS='--allow-domain *.example.com' refused \
 	"AGENTENV_POST_ARGS with an unquoted glob: refused" "quote it" \
 	install r1 "$CHART"
