@@ -77,6 +77,25 @@ static bool executable_file(const char *path, struct stat *st)
 	return !stat(path, st) && S_ISREG(st->st_mode) && !access(path, X_OK);
 }
 
+/*
+ * path as an absolute path, its last component kept: never resolve the
+ * link itself, since some programs dispatch on the name they are run by
+ * (/snap/bin/helm is a link to /usr/bin/snap).
+ */
+static char *absolute(const char *path)
+{
+	struct buf abs = BUF_INIT;
+	char cwd[PATH_MAX];
+
+	if (path[0] != '/') {
+		if (!getcwd(cwd, sizeof(cwd)))
+			return NULL;
+		buf_addf(&abs, "%s/", cwd);
+	}
+	buf_adds(&abs, path);
+	return buf_detach(&abs, NULL);
+}
+
 /* The first NAME on PATH for which accept() holds, as an absolute path. */
 static char *path_lookup(const char *name,
 			 bool (*accept)(const struct stat *, const void *),
@@ -100,7 +119,7 @@ static char *path_lookup(const char *name,
 		buf_addf(&cand, "/%s", name);
 		if (executable_file(cand.data, &st) &&
 		    (!accept || accept(&st, data)))
-			found = realpath(cand.data, NULL);
+			found = absolute(cand.data);
 		if (!colon)
 			break;
 		p = colon + 1;
@@ -133,7 +152,7 @@ static char *find_real_helm(const struct stat *self)
 			      "Helm binary", pinned);
 			return NULL;
 		}
-		return realpath(pinned, NULL);
+		return absolute(pinned);
 	}
 	helm = path_lookup("helm", not_self, self);
 	if (!helm)

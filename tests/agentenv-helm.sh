@@ -50,6 +50,7 @@ unset AGENTENV_HELM AGENTENV_HELM_MAJOR AGENTENV_POST_ARGS \
 cat >"$tmp/real/helm" <<'STANDIN'
 #!/bin/sh
 : >"$REC"
+printf '%s\n' "$0" >"$REC.argv0"
 for a in "$@"; do printf '%s\n' "$a" >>"$REC"; done
 if [ "$1" = version ]; then
 	echo "v${FAKE_MAJOR:-3}.17.3+g0123456"
@@ -257,6 +258,16 @@ elif has "$tmp/err" "is agentenv-helm itself"; then
 else
 	fail "$name" "$(cat "$tmp/err")"
 fi
+name="the real helm through a link: run by the link's name (snap dispatches on it)"
+mkdir -p "$tmp/linked"
+cp "$tmp/real/helm" "$tmp/real/dispatcher"
+ln -s "$tmp/real/dispatcher" "$tmp/linked/helm"
+rm -f "$REC.argv0"
+PATH="$tmp/wrap:$tmp/linked:/usr/bin:/bin" helm list >/dev/null 2>&1
+case $(cat "$REC.argv0" 2>/dev/null) in
+*/linked/helm) pass "$name" ;;
+*) fail "$name" "run as '$(cat "$REC.argv0" 2>/dev/null)'" ;;
+esac
 name="no real helm on PATH: refused with the fix"
 if PATH="$tmp/wrap:/usr/bin:/bin" helm version >/dev/null 2>"$tmp/err"; then
 	fail "$name" "it ran"
