@@ -28,7 +28,10 @@
  * temporary directory must be exact, and a static binary ships in the
  * plugin tarball beside agentenv-post. Why a program of its own and not
  * agentenv-post dispatching on its name: agentenv-post stays a pure
- * filter, and this one needs no libfyaml.
+ * filter, and this one needs no libfyaml. Why options (--annotation,
+ * --label, --coredns-image) and not a temporary values file for the --set
+ * settings: agentenv-post takes one --values, which a user may already
+ * give in AGENTENV_POST_ARGS, and options leave nothing to clean up.
  */
 /* realpath() is XSI. */
 #define _XOPEN_SOURCE 700
