@@ -166,6 +166,15 @@ static const struct opt_case opt_cases[] = {
 	USAGE("--allow-entity 'everything'", "--allow-entity", "everything"),
 	USAGE("--sidecar 'sometimes'", "--sidecar", "sometimes"),
 	USAGE("--sidecar 'Native'", "--sidecar=Native"),
+	/* agentenv-helm's --set settings (values_add_options applies them) */
+	{ RUN("--annotation", "inspectTaskName=a.b=c", "--label=k=v",
+	      "--label", "empty=", "--coredns-image", "r.io/coredns:1"),
+	  .sidecar = SIDECAR_AUTO },
+	USAGE("--annotation 'noeq': write KEY=VALUE", "--annotation", "noeq"),
+	USAGE("--annotation 'Bad Key=v': the key", "--annotation=Bad Key=v"),
+	USAGE("--label 'k=a b': the value", "--label", "k=a b"),
+	USAGE("--coredns-image 'a b'", "--coredns-image", "a b"),
+	USAGE("--coredns-image ''", "--coredns-image="),
 	/* The first usage error ends parsing. */
 	USAGE("unknown option '--x'", "--x", "--y"),
 };
