@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "inject.h"
 
 struct option_state {
 	struct settings *st;
@@ -48,9 +49,13 @@ static const char usage_text[] =
 static void usage_error(struct option_state *os, const char *fmt,
 			const char *a, const char *b)
 {
-	fputs("agentenv-post: usage: ", stderr);
-	fprintf(stderr, fmt, a, b);
-	fputs("\n(see agentenv-post --help)\n", stderr);
+	struct buf msg = BUF_INIT;
+
+	buf_adds(&msg, "agentenv-post: usage: ");
+	buf_addf(&msg, fmt, a, b);
+	buf_adds(&msg, "\n(see agentenv-post --help)\n");
+	diag_usage(msg.data, msg.len);
+	buf_release(&msg);
 	os->result = OPTIONS_USAGE;
 }
 
@@ -133,6 +138,27 @@ static void opt_sidecar(struct option_state *os, const char *arg)
  * annotations and labels; kept as given for values_add_options().
  * agentenv-helm passes the annotations.*, labels.* of --set this way.
  */
+/* Keys the sandbox relies on (CONTRACT.md, Fail closed): not settable. */
+static bool sandbox_key(const char *key, size_t len)
+{
+	static const char *const exact[] = {
+		"inspect/service", "app.kubernetes.io/instance",
+	};
+	static const char *const prefixes[] = {
+		"agentenv.io/", NETWORK_LABEL_PREFIX,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (len == strlen(exact[i]) && !memcmp(key, exact[i], len))
+			return true;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (len >= strlen(prefixes[i]) &&
+		    !memcmp(key, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
 static void opt_string_pair(struct option_state *os, const char *arg,
 			    const char *option, struct strlist *into,
 			    bool label)
@@ -145,6 +171,11 @@ static void opt_string_pair(struct option_state *os, const char *arg,
 		buf_addf(&msg, "%s '%s': write KEY=VALUE", option, arg);
 	else if (!valid_label_key(arg, (size_t)(eq - arg), &why))
 		buf_addf(&msg, "%s '%s': the key %s", option, arg, why);
+	else if (sandbox_key(arg, (size_t)(eq - arg)))
+		buf_addf(&msg, "%s '%s': the sandbox sets that key itself "
+			 "(agentenv.io/*, inspect/service, "
+			 "app.kubernetes.io/instance, " NETWORK_LABEL_PREFIX
+			 "*): set it in the chart, if at all", option, arg);
 	else if (label && !valid_label_value(eq + 1, strlen(eq + 1), &why))
 		buf_addf(&msg, "%s '%s': the value %s", option, arg, why);
 	else
