@@ -216,6 +216,13 @@ static int running_as_helm_plugin(void)
 	return name && *name;
 }
 
+void diag_usage(const char *text, size_t len)
+{
+	write_all(STDERR_FILENO, text, len);
+	if (running_as_helm_plugin())
+		write_helm_plugin_sinks(text, len);
+}
+
 void diag_flush(void)
 {
 	if (!collected.len)

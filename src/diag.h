@@ -53,6 +53,13 @@ void diag_warning(const struct where *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 size_t diag_error_count(void);
 
+/*
+ * A usage error, already formatted: to stderr and, run as a Helm plugin,
+ * where diag_flush() writes errors (a bad --post-renderer-args is hidden
+ * by Helm 4 like any other refusal).
+ */
+void diag_usage(const char *text, size_t len);
+
 /* Write what was collected (errors and warnings) and forget it. */
 void diag_flush(void);
 /* Everything collected so far, for tests. */

@@ -583,6 +583,16 @@ elif has "$tmp/b4.err" 'plugin "agentenv-post" exited with error' &&
 else
 	fail "$name" "$(tail -5 "$tmp/b4.err")"
 fi
+name="helm4 install with a bad option in AGENTENV_POST_ARGS: agentenv-post's usage message on stderr"
+if AGENTENV_POST_ARGS='--sidecar sometimes' rh 4 install $(real_args \
+	's/^--wait$/--wait=legacy/') --dry-run=client >"$tmp/u4" \
+	2>"$tmp/u4.err"; then
+	fail "$name" "helm succeeded"
+elif has "$tmp/u4.err" "agentenv-post: usage: --sidecar 'sometimes'"; then
+	pass "$name"
+else
+	fail "$name" "$(tail -5 "$tmp/u4.err")"
+fi
 set +f
 IFS=$oldifs
 
