@@ -69,6 +69,11 @@ static void parse_service(struct annot_ctx *c)
 	(void)c;	/* read before the table: it names the service */
 }
 
+static void parse_injected(struct annot_ctx *c)
+{
+	(void)c;	/* our own record: inject_strip() reads it */
+}
+
 static void parse_runtime_class(struct annot_ctx *c)
 {
 	const char *why;
@@ -104,6 +109,11 @@ static void parse_dns_record(struct annot_ctx *c)
 static void parse_network_isolated(struct annot_ctx *c)
 {
 	read_bool(c, &c->svc->isolated);
+}
+
+static void parse_host_access(struct annot_ctx *c)
+{
+	read_bool(c, &c->svc->host_access);
 }
 
 static void parse_inject(struct annot_ctx *c)
@@ -200,6 +210,8 @@ static const struct annotation annotation_table[] = {
 	{ ANNOTATION_PREFIX "allow-cidr", LIST_OF(valid_cidr, egress.cidrs) },
 	{ ANNOTATION_PREFIX "allow-entities",
 	  LIST_OF(valid_entity, egress.entities) },
+	{ ANNOTATION_PREFIX "host-access", parse_host_access, NULL, NULL, 0 },
+	{ ANNOTATION_PREFIX "injected", parse_injected, NULL, NULL, 0 },
 };
 
 #define NR_ANNOTATIONS (sizeof(annotation_table) / sizeof(annotation_table[0]))
@@ -266,7 +278,7 @@ static bool lookup(struct annot_ctx *c, const char *key)
 	return c->value != NULL;
 }
 
-static bool is_opted_out(struct pod_template *pt)
+bool annot_opted_out(struct pod_template *pt)
 {
 	struct annot_ctx c = { .pt = pt };
 
@@ -274,39 +286,41 @@ static bool is_opted_out(struct pod_template *pt)
 	       !memcmp(c.value, "false", 5);
 }
 
-/* agentenv.io/service, else the inspect/service label, else container 0. */
-static char *service_name(struct pod_template *pt)
+/*
+ * The name the chart gives the service: agentenv.io/service, else the
+ * inspect/service label; *name stays NULL when it gives none (the
+ * workload's name is used: plan.c, once the release is known). Returns
+ * false when the name given is not one.
+ */
+static bool chart_service_name(struct pod_template *pt, char **name)
 {
 	struct annot_ctx c = { .pt = pt };
 	struct fy_node *label = pod_label(pt, "inspect/service");
-	struct fy_node *first = ynode_at(ynode_get(pt->spec, "containers"), 0);
 	const char *why;
 
+	*name = NULL;
 	if (lookup(&c, ANNOTATION_PREFIX "service")) {
-		if (valid_service_name(c.value, c.len, &why))
-			return xmemdup0(c.value, c.len);
+		if (valid_service_name(c.value, c.len, &why)) {
+			*name = xmemdup0(c.value, c.len);
+			return true;
+		}
 		refuse(&c, c.value, c.len, why);
-		return NULL;
+		return false;
+	}
+	if (!label)
+		return true;
+	c.value = ynode_scalar(label, &c.len);
+	if (c.value && valid_service_name(c.value, c.len, &why)) {
+		*name = xmemdup0(c.value, c.len);
+		return true;
 	}
 	c.where = pt->where;
-	if (label) {
-		c.value = ynode_scalar(label, &c.len);
-		if (valid_service_name(c.value, c.len, &why))
-			return xmemdup0(c.value, c.len);
-		c.where.line = doc_line(pt->doc, label);
-		diag_error(&c.where, "%smetadata.labels[\"inspect/service\"]: "
-			   "'%.*s%s' %s", pt->field_prefix, diag_shown(c.len),
-			   c.value, diag_cut(c.len), why);
-		return NULL;
-	}
-	c.value = ynode_scalar(ynode_get(first, "name"), &c.len);
-	if (valid_service_name(c.value, c.len, &why))
-		return xmemdup0(c.value, c.len);
-	diag_error(&c.where, "%sspec.containers[0].name: '%.*s%s' cannot "
-		   "name the sandbox service: it %s; set the "
-		   "agentenv.io/service annotation", pt->field_prefix,
-		   diag_shown(c.len), c.value, diag_cut(c.len), why + 3);
-	return NULL;
+	c.where.line = doc_line(pt->doc, label);
+	diag_error(&c.where, "%smetadata.labels[\"inspect/service\"]: "
+		   "'%.*s%s' %s", pt->field_prefix, diag_shown(c.len),
+		   c.value ? c.value : "", diag_cut(c.len),
+		   c.value ? why : "is not a string");
+	return false;
 }
 
 /*
@@ -365,7 +379,7 @@ void annot_read(struct pod_template *pt, struct sandbox *sb)
 						"/metadata/annotations"), "");
 	if (!small)
 		return;
-	if (is_opted_out(pt)) {
+	if (annot_opted_out(pt)) {
 		pt->opted_out = true;
 		return;
 	}
@@ -374,12 +388,12 @@ void annot_read(struct pod_template *pt, struct sandbox *sb)
 	if (pt->pod != pt->object)
 		check_unknown(pt, ynode_path(pt->object,
 					     "/metadata/annotations"), "");
-	name = service_name(pt);
-	if (!name)
+	if (!chart_service_name(pt, &name))
 		return;
 	pt->service = sb->nr;
 	svc = sandbox_add_service(sb);
 	svc->name = name;
+	svc->presented = name != NULL;
 	svc->where = pt->where;
 	svc->set = pt->set;
 	svc->sidecar = sb->settings->sidecar;

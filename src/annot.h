@@ -26,4 +26,7 @@
  */
 void annot_read(struct pod_template *pt, struct sandbox *sb);
 
+/* pt's workload says agentenv.io/inject: "false". */
+bool annot_opted_out(struct pod_template *pt);
+
 #endif

@@ -22,26 +22,34 @@ static void add_where(struct buf *b, const struct where *w)
 	if (!w || !w->doc)
 		return;
 	buf_addf(b, "document %zu", w->doc);
+	/* The chart's names are values too: cut, and escaped by the caller. */
 	if (w->kind && w->name)
-		buf_addf(b, " (%s/%s)", w->kind, w->name);
+		buf_addf(b, " (%.*s%s/%.*s%s)", diag_shown(strlen(w->kind)),
+			 w->kind, diag_cut(strlen(w->kind)),
+			 diag_shown(strlen(w->name)), w->name,
+			 diag_cut(strlen(w->name)));
 	else if (w->kind)
-		buf_addf(b, " (%s)", w->kind);
+		buf_addf(b, " (%.*s%s)", diag_shown(strlen(w->kind)), w->kind,
+			 diag_cut(strlen(w->kind)));
 	if (w->line)
 		buf_addf(b, ", line %zu", w->line);
 	buf_adds(b, ": ");
 }
 
 /*
- * Append the message with control characters written as escapes: a value
- * quoted in it (a newline in an annotation, say) must not break the
- * one-line-per-problem shape or play tricks on a terminal.
+ * Append where and the message with control characters written as
+ * escapes: a value quoted in it (a newline in an annotation or a name,
+ * say) must not break the one-line-per-problem shape or play tricks on a
+ * terminal.
  */
-static void add_message(struct buf *b, const char *fmt, va_list ap)
+static void add_message(struct buf *b, const struct where *w,
+			const char *fmt, va_list ap)
 {
 	static const char hex[] = "0123456789abcdef";
 	struct buf raw = BUF_INIT;
 	size_t i;
 
+	add_where(&raw, w);
 	buf_vaddf(&raw, fmt, ap);
 	for (i = 0; i < raw.len; i++) {
 		unsigned char c = (unsigned char)raw.data[i];
@@ -65,8 +73,7 @@ static void collect(const char *level, const struct where *w,
 		    const char *fmt, va_list ap)
 {
 	buf_addf(&collected, "agentenv-post: %s: ", level);
-	add_where(&collected, w);
-	add_message(&collected, fmt, ap);
+	add_message(&collected, w, fmt, ap);
 	buf_addch(&collected, '\n');
 }
 

@@ -94,7 +94,7 @@ static void add_selector(struct fy_node *selector, const struct sandbox *sb,
 		  ynode_quoted(d, sb->release));
 	/* Only sandboxed pods may answer to a sandbox name. */
 	ynode_set(selector, SANDBOX_LABEL, ynode_quoted(d, "true"));
-	ynode_set(selector, "inspect/service", ynode_plain(d, svc->name));
+	ynode_set(selector, SERVICE_LABEL, ynode_plain(d, svc->name));
 }
 
 static void add_ports(struct fy_node *spec, const struct service *svc)

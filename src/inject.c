@@ -13,33 +13,163 @@
 static const char *const container_lists[] = { "initContainers",
 					       "containers" };
 
-static bool is_our_sidecar(struct fy_node *c)
-{
-	struct fy_node *mounts = ynode_get(c, "volumeMounts");
-	int i, n = ynode_count(mounts);
+/*
+ * The record of an injection, in the pod template's annotations:
+ * "sidecar=native" or "sidecar=container", then ", runtime-class=
+ * CLUSTER_DEFAULT" when the chart's runtimeClassName: CLUSTER_DEFAULT was
+ * removed. What else inject_pod() adds is either found again unchanged
+ * (labels, $AGENT_ENV, resources, ...) or listed by the form: the sidecar,
+ * the two volumes last in spec.volumes, and the resolv.conf mount last in
+ * every container (init containers too, with a native sidecar).
+ */
+struct record {
+	bool native;
+	bool cluster_default;
+};
 
-	if (!ynode_is(ynode_get(c, "name"), SIDECAR_NAME))
+#define RECORD_NATIVE "sidecar=native"
+#define RECORD_CONTAINER "sidecar=container"
+#define RECORD_CLUSTER_DEFAULT ", runtime-class=CLUSTER_DEFAULT"
+
+/* s starts with the literal prefix; advance past it. */
+static bool skip_prefix(const char **s, size_t *len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (*len < n || memcmp(*s, prefix, n))
 		return false;
-	for (i = 0; i < n; i++)
-		if (ynode_is(ynode_get(ynode_at(mounts, i), "name"),
-			     COREDNS_VOLUME))
-			return true;
-	return false;
+	*s += n;
+	*len -= n;
+	return true;
 }
 
-bool inject_found(const struct pod_template *pt)
+static bool parse_record(const char *s, size_t len, struct record *r)
 {
-	size_t l;
+	if (skip_prefix(&s, &len, RECORD_NATIVE))
+		r->native = true;
+	else if (skip_prefix(&s, &len, RECORD_CONTAINER))
+		r->native = false;
+	else
+		return false;
+	r->cluster_default = skip_prefix(&s, &len, RECORD_CLUSTER_DEFAULT);
+	return len == 0;
+}
 
-	for (l = 0; l < 2; l++) {
-		struct fy_node *list = ynode_get(pt->spec, container_lists[l]);
-		int i, n = ynode_count(list);
+static void write_record(struct pod_template *pt, const struct record *r)
+{
+	struct fy_node *meta = ynode_want_mapping(pt->pod, "metadata");
+	struct buf value = BUF_INIT;
 
-		for (i = 0; i < n; i++)
-			if (is_our_sidecar(ynode_at(list, i)))
-				return true;
+	buf_addf(&value, "%s%s", r->native ? RECORD_NATIVE : RECORD_CONTAINER,
+		 r->cluster_default ? RECORD_CLUSTER_DEFAULT : "");
+	ynode_set(ynode_want_mapping(meta, "annotations"), INJECTED_ANNOTATION,
+		  ynode_quoted(pt->doc->fyd, value.data));
+	buf_release(&value);
+}
+
+/* The last volumeMount of container c is our resolv.conf mount. */
+static bool ends_with_resolv_mount(struct fy_node *c)
+{
+	struct fy_node *mounts = ynode_get(c, "volumeMounts");
+	struct fy_node *last = ynode_at(mounts, ynode_count(mounts) - 1);
+
+	return ynode_is(ynode_get(last, "name"), RESOLV_VOLUME) &&
+	       ynode_is(ynode_get(last, "mountPath"), "/etc/resolv.conf");
+}
+
+/* What in pt does not match record r, or NULL when everything does. */
+static const char *record_mismatch(const struct pod_template *pt,
+				   const struct record *r)
+{
+	struct fy_node *inits = ynode_get(pt->spec, "initContainers");
+	struct fy_node *mains = ynode_get(pt->spec, "containers");
+	struct fy_node *volumes = ynode_get(pt->spec, "volumes");
+	int nv = ynode_count(volumes), i, n;
+	struct fy_node *sidecar = r->native ? ynode_at(inits, 0) :
+		ynode_at(mains, ynode_count(mains) - 1);
+
+	if (!ynode_is(ynode_get(sidecar, "name"), SIDECAR_NAME))
+		return r->native ? "no coredns sidecar first in initContainers" :
+			"no coredns sidecar last in containers";
+	if (r->native != ynode_is(ynode_get(sidecar, "restartPolicy"),
+				  "Always"))
+		return "the coredns sidecar's restartPolicy is not its form's";
+	if (!r->native && ynode_count(mains) < 2)
+		return "no container besides the coredns sidecar";
+	if (nv < 2 ||
+	    !ynode_is(ynode_get(ynode_at(volumes, nv - 2), "name"),
+		      COREDNS_VOLUME) ||
+	    !ynode_is(ynode_get(ynode_at(volumes, nv - 1), "name"),
+		      RESOLV_VOLUME))
+		return "spec.volumes does not end with coredns-config and "
+		       "resolv-conf";
+	n = ynode_count(mains) - (r->native ? 0 : 1);
+	for (i = 0; i < n; i++)
+		if (!ends_with_resolv_mount(ynode_at(mains, i)))
+			return "a container lacks the resolv.conf mount";
+	n = r->native ? ynode_count(inits) : 0;
+	for (i = 1; i < n; i++)
+		if (!ends_with_resolv_mount(ynode_at(inits, i)))
+			return "an init container lacks the resolv.conf mount";
+	return NULL;
+}
+
+static void remove_last_mount(struct fy_node *c)
+{
+	struct fy_node *mounts = ynode_get(c, "volumeMounts");
+
+	ynode_remove_at(mounts, ynode_count(mounts) - 1);
+}
+
+bool inject_strip(struct pod_template *pt)
+{
+	struct fy_node *annotations = ynode_path(pt->pod,
+						 "/metadata/annotations");
+	struct fy_node *node = ynode_get(annotations, INJECTED_ANNOTATION);
+	struct fy_node *inits = ynode_get(pt->spec, "initContainers");
+	struct fy_node *mains = ynode_get(pt->spec, "containers");
+	struct fy_node *volumes = ynode_get(pt->spec, "volumes");
+	struct record r = { false, false };
+	const char *value, *mismatch;
+	size_t len;
+	int i, n;
+
+	if (!node)
+		return true;
+	value = ynode_scalar(node, &len);
+	if (!value || !parse_record(value, len, &r))
+		mismatch = "it is not a record agentenv-post writes";
+	else
+		mismatch = record_mismatch(pt, &r);
+	if (mismatch) {
+		struct buf msg = BUF_INIT;
+
+		buf_addf(&msg, "the record of an earlier injection does not "
+			 "match the pod (%s): post-render the chart's own "
+			 "output, not an edited one, or remove the annotation",
+			 mismatch);
+		pod_error(pt, node, "metadata.annotations[\""
+			  INJECTED_ANNOTATION "\"]", msg.data);
+		buf_release(&msg);
+		return false;
 	}
-	return false;
+	n = ynode_count(mains) - (r.native ? 0 : 1);
+	for (i = 0; i < n; i++)
+		remove_last_mount(ynode_at(mains, i));
+	n = r.native ? ynode_count(inits) : 0;
+	for (i = 1; i < n; i++)
+		remove_last_mount(ynode_at(inits, i));
+	if (r.native)
+		ynode_remove_at(inits, 0);
+	else
+		ynode_remove_at(mains, ynode_count(mains) - 1);
+	ynode_remove_at(volumes, ynode_count(volumes) - 1);
+	ynode_remove_at(volumes, ynode_count(volumes) - 1);
+	ynode_remove(annotations, INJECTED_ANNOTATION);
+	if (r.cluster_default)
+		ynode_set(pt->spec, "runtimeClassName",
+			  ynode_plain(pt->doc->fyd, "CLUSTER_DEFAULT"));
+	return true;
 }
 
 static bool check_container(const struct pod_template *pt,
@@ -97,16 +227,6 @@ bool inject_check(const struct pod_template *pt)
 	int i, n;
 	size_t l;
 
-	if (ynode_is(ynode_get(pt->spec, "hostNetwork"), "true")) {
-		pod_error(pt, ynode_get(pt->spec, "hostNetwork"),
-				   "spec.hostNetwork", "a pod on the host's "
-				   "network cannot be sandboxed (network "
-				   "policies and the DNS sidecar do not apply "
-				   "to it): remove hostNetwork, or opt the "
-				   "workload out with agentenv.io/inject: "
-				   "\"false\"");
-		ok = false;
-	}
 	n = ynode_count(volumes);
 	for (i = 0; i < n; i++) {
 		struct fy_node *name = ynode_get(ynode_at(volumes, i), "name");
@@ -146,7 +266,11 @@ static bool use_native_sidecar(const struct pod_template *pt,
 	       ynode_count(ynode_get(pt->spec, "initContainers")) > 0;
 }
 
-static void set_runtime_class(struct pod_template *pt,
+/*
+ * Returns true when it removed the chart's own runtimeClassName:
+ * CLUSTER_DEFAULT (the record says so, to put it back).
+ */
+static bool set_runtime_class(struct pod_template *pt,
 			      const struct service *svc)
 {
 	struct fy_node *current = ynode_get(pt->spec, "runtimeClassName");
@@ -155,14 +279,16 @@ static void set_runtime_class(struct pod_template *pt,
 		"gvisor";
 
 	if (!ynode_is_null(current)) {	/* the chart's choice stands */
-		if (ynode_is(current, "CLUSTER_DEFAULT"))
-			ynode_remove(pt->spec, "runtimeClassName");
-		return;
+		if (!ynode_is(current, "CLUSTER_DEFAULT"))
+			return false;
+		ynode_remove(pt->spec, "runtimeClassName");
+		return true;
 	}
 	if (!strcmp(wanted, "CLUSTER_DEFAULT"))
 		ynode_remove(pt->spec, "runtimeClassName");
 	else
 		ynode_set(pt->spec, "runtimeClassName", ynode_plain(d, wanted));
+	return false;
 }
 
 /* Copy every key of values map from (a --values mapping) into map. */
@@ -181,6 +307,32 @@ static void set_all(struct fy_node *map, struct fy_node *from)
 	}
 }
 
+const char *inject_final_label(const struct pod_template *pt,
+			       const struct sandbox *sb, const char *key)
+{
+	const struct service *svc = &sb->services[pt->service];
+	const char *own = pod_template_label(pt, key);
+	const char *from_values = ynode_pairs_get(sb->settings->label_pairs,
+						  sb->settings->label_pairs_nr,
+						  key);
+	size_t plen = strlen(NETWORK_LABEL_PREFIX);
+
+	/* In the order set_metadata() sets them: a later one wins. */
+	if (!strcmp(key, SANDBOX_LABEL))
+		return "true";
+	if (!strncmp(key, NETWORK_LABEL_PREFIX, plen) &&
+	    strlist_has(&svc->networks, key + plen))
+		return "true";
+	if (!strcmp(key, SERVICE_LABEL) ||
+	    (svc->presented && !strcmp(key, "inspect/service")))
+		return svc->name;
+	if (from_values)
+		return from_values;
+	if (!own && !strcmp(key, "app.kubernetes.io/instance"))
+		return sb->release;
+	return own;
+}
+
 static void set_metadata(struct pod_template *pt, const struct sandbox *sb,
 			 const struct service *svc)
 {
@@ -193,7 +345,10 @@ static void set_metadata(struct pod_template *pt, const struct sandbox *sb,
 	if (!ynode_get(labels, "app.kubernetes.io/instance"))
 		ynode_set(labels, "app.kubernetes.io/instance",
 			  ynode_quoted(d, sb->release));
-	ynode_set(labels, "inspect/service", ynode_plain(d, svc->name));
+	if (svc->presented)
+		ynode_set(labels, "inspect/service",
+			  ynode_plain(d, svc->name));
+	ynode_set(labels, SERVICE_LABEL, ynode_plain(d, svc->name));
 	ynode_set(labels, SANDBOX_LABEL, ynode_quoted(d, "true"));
 	for (i = 0; i < svc->networks.nr; i++) {
 		struct buf key = BUF_INIT;
@@ -213,7 +368,10 @@ static void set_pod_spec(struct pod_template *pt, const struct sandbox *sb)
 	struct fy_document *d = pt->doc->fyd;
 	struct fy_node *secrets = sb->settings->image_pull_secrets;
 
-	ynode_set(pt->spec, "enableServiceLinks", ynode_plain(d, "false"));
+	/* The chart's explicit settings stand. */
+	if (ynode_is_null(ynode_get(pt->spec, "enableServiceLinks")))
+		ynode_set(pt->spec, "enableServiceLinks",
+			  ynode_plain(d, "false"));
 	if (ynode_is_null(ynode_get(pt->spec, "automountServiceAccountToken")))
 		ynode_set(pt->spec, "automountServiceAccountToken",
 			  ynode_plain(d, "false"));
@@ -325,8 +483,9 @@ void inject_pod(struct pod_template *pt, const struct sandbox *sb)
 	struct fy_document *d = pt->doc->fyd;
 	struct container_edit init = { false, native };
 	struct container_edit main_edit = { true, true };
+	struct record r = { native, false };
 
-	set_runtime_class(pt, svc);
+	r.cluster_default = set_runtime_class(pt, svc);
 	set_metadata(pt, sb, svc);
 	set_pod_spec(pt, sb);
 	edit_containers(pt, sb, "initContainers", init);
@@ -338,4 +497,5 @@ void inject_pod(struct pod_template *pt, const struct sandbox *sb)
 		ynode_append(ynode_get(pt->spec, "containers"),
 			     make_sidecar(d, sb, false));
 	add_volumes(pt, sb);
+	write_record(pt, &r);
 }

@@ -16,8 +16,9 @@
  *  - the CoreDNS sidecar, regular (last container) or native (first init
  *    container, restartPolicy: Always), and its two ConfigMap volumes.
  *
- * A pod template that carries our sidecar already is left as it is
- * (idempotency: the output fed back in comes out the same).
+ * and last, the record of what was added (INJECTED_ANNOTATION), from
+ * which a later run undoes it before injecting again (idempotency: the
+ * output fed back in comes out the same).
  */
 #ifndef AGENTENV_INJECT_H
 #define AGENTENV_INJECT_H
@@ -29,13 +30,26 @@
 
 /* The label every sandboxed pod carries; the policies select on it. */
 #define SANDBOX_LABEL "agentenv.io/sandbox"
+/* Every sandboxed pod's service; the per-service policies select on it. */
+#define SERVICE_LABEL "agentenv.io/service"
 #define NETWORK_LABEL_PREFIX "aisi.gov.uk/network-"
 #define SIDECAR_NAME "coredns"
 #define COREDNS_VOLUME "coredns-config"
 #define RESOLV_VOLUME "resolv-conf"
+/* The record of what was injected (see inject_strip()). */
+#define INJECTED_ANNOTATION "agentenv.io/injected"
 
-/* pt already carries our sidecar (set pt->injected_before from this). */
-bool inject_found(const struct pod_template *pt);
+/*
+ * Undo an earlier run's injection, as its record (INJECTED_ANNOTATION)
+ * lists it, after checking that the pod holds every item the record
+ * names where the record says; then the pod is checked and injected like
+ * any other. So the output fed back in comes out the same, and a forged
+ * or partial record can skip nothing: at worst it removes what it names.
+ * Without a record nothing is removed: a chart's own container or volume
+ * that looks like ours is refused by inject_check(). Returns false (and
+ * reports) when the record does not match the pod.
+ */
+bool inject_strip(struct pod_template *pt);
 
 /*
  * Check what would clash with the edits (a chart volume named like ours,
@@ -43,6 +57,14 @@ bool inject_found(const struct pod_template *pt);
  * through diag. Returns false when something does.
  */
 bool inject_check(const struct pod_template *pt);
+
+/*
+ * The value pod label key will have once inject_pod() ran (NULL: none):
+ * the chart's, the sandbox's own labels, --values labels. pt is to be
+ * sandboxed (pt->service is set) and sb is finished.
+ */
+const char *inject_final_label(const struct pod_template *pt,
+			       const struct sandbox *sb, const char *key);
 
 /* Apply the edits; pt has passed inject_check(). */
 void inject_pod(struct pod_template *pt, const struct sandbox *sb);

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "inject.h"
+#include "values.h"
 
 struct option_state {
 	struct settings *st;
@@ -138,27 +139,6 @@ static void opt_sidecar(struct option_state *os, const char *arg)
  * annotations and labels; kept as given for values_add_options().
  * agentenv-helm passes the annotations.*, labels.* of --set this way.
  */
-/* Keys the sandbox relies on (CONTRACT.md, Fail closed): not settable. */
-static bool sandbox_key(const char *key, size_t len)
-{
-	static const char *const exact[] = {
-		"inspect/service", "app.kubernetes.io/instance",
-	};
-	static const char *const prefixes[] = {
-		"agentenv.io/", NETWORK_LABEL_PREFIX,
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
-		if (len == strlen(exact[i]) && !memcmp(key, exact[i], len))
-			return true;
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (len >= strlen(prefixes[i]) &&
-		    !memcmp(key, prefixes[i], strlen(prefixes[i])))
-			return true;
-	return false;
-}
-
 static void opt_string_pair(struct option_state *os, const char *arg,
 			    const char *option, struct strlist *into,
 			    bool label)
@@ -171,7 +151,7 @@ static void opt_string_pair(struct option_state *os, const char *arg,
 		buf_addf(&msg, "%s '%s': write KEY=VALUE", option, arg);
 	else if (!valid_label_key(arg, (size_t)(eq - arg), &why))
 		buf_addf(&msg, "%s '%s': the key %s", option, arg, why);
-	else if (sandbox_key(arg, (size_t)(eq - arg)))
+	else if (is_reserved_key(arg, (size_t)(eq - arg)))
 		buf_addf(&msg, "%s '%s': the sandbox sets that key itself "
 			 "(agentenv.io/*, inspect/service, "
 			 "app.kubernetes.io/instance, " NETWORK_LABEL_PREFIX

@@ -8,6 +8,7 @@
 
 #include "annot.h"
 #include "buf.h"
+#include "confine.h"
 #include "inject.h"
 #include "names.h"
 #include "ynode.h"
@@ -58,7 +59,9 @@ static struct name_entry *sorted_names(const struct sandbox *sb,
 	for (i = 0; i < sb->nr; i++) {
 		const struct service *svc = &sb->services[i];
 
-		if (!by_dns_name) {
+		if (!svc->name) {
+			continue;	/* refused: see name_unnamed_services */
+		} else if (!by_dns_name) {
 			e[(*nr)++] = (struct name_entry){ svc->name, i };
 		} else if (svc->dns_name && !svc->chart_has_service) {
 			e[(*nr)++] = (struct name_entry){ svc->dns_name, i };
@@ -89,6 +92,82 @@ static void check_unique_services(const struct sandbox *sb)
 			   earlier->where.kind, earlier->where.name);
 	}
 	free(e);
+}
+
+/*
+ * A service the chart did not name is named after its workload, without
+ * the release's "<release>-" prefix: rel-web is web. A container's name
+ * is no identity (charts reuse them, and name sidecars).
+ */
+static void name_unnamed_services(struct sandbox *sb)
+{
+	size_t i, prefix_len = strlen(sb->release) + 1;
+
+	for (i = 0; i < sb->nr; i++) {
+		struct service *svc = &sb->services[i];
+		const char *name = svc->where.name, *why;
+		size_t len;
+
+		if (svc->name)
+			continue;
+		if (!name) {
+			diag_error(&svc->where, "metadata.name: missing, so "
+				   "it cannot name the sandbox service: set "
+				   "the agentenv.io/service annotation");
+			continue;
+		}
+		len = strlen(name);
+		if (len > prefix_len && !strncmp(name, sb->release,
+						 prefix_len - 1) &&
+		    name[prefix_len - 1] == '-') {
+			name += prefix_len;
+			len -= prefix_len;
+		}
+		if (!valid_service_name(name, len, &why)) {
+			diag_error(&svc->where, "metadata.name: '%.*s%s' %s; "
+				   "or name the sandbox service with the "
+				   "agentenv.io/service annotation",
+				   diag_shown(len), name, diag_cut(len), why);
+			continue;
+		}
+		svc->name = xmemdup0(name, len);
+	}
+}
+
+/*
+ * k8s_sandbox hands the agent every pod of the release (by its instance
+ * label) that carries inspect/service: one left outside the sandbox must
+ * not carry both.
+ */
+static void check_unsandboxed_presented(const struct sandbox *sb,
+					const struct pod_templates *pts)
+{
+	size_t i;
+
+	for (i = 0; i < pts->nr; i++) {
+		const struct pod_template *pt = &pts->items[i];
+		const char *service = pod_template_label(pt, "inspect/service");
+		const char *instance = pod_template_label(pt, INSTANCE_LABEL);
+
+		struct buf field = BUF_INIT;
+
+		if (!pt->opted_out || !service || !instance ||
+		    strcmp(instance, sb->release))
+			continue;
+		if (pt->foreign_path && *pt->foreign_path)
+			buf_addf(&field, "%s.", pt->foreign_path);
+		else if (!pt->foreign_path)
+			buf_adds(&field, pt->field_prefix);
+		diag_error(&pt->where, "%smetadata.labels[\"inspect/service\"]: "
+			   "'%.*s%s' on pods of release '%s' that are not "
+			   "sandboxed (agentenv.io/inject: \"false\"): "
+			   "k8s_sandbox would hand them to the agent; remove "
+			   "the label, or sandbox the workload",
+			   field.len ? field.data : "",
+			   diag_shown(strlen(service)), service,
+			   diag_cut(strlen(service)), sb->release);
+		buf_release(&field);
+	}
 }
 
 static char *find_release(const struct settings *st,
@@ -192,16 +271,9 @@ static bool pod_will_carry(const struct pod_template *pt,
 			   const struct sandbox *sb, const char *key,
 			   const char *value)
 {
-	const struct service *svc = &sb->services[pt->service];
-	const char *own = pod_template_label(pt, key);
+	const char *final = inject_final_label(pt, sb, key);
 
-	if (!strcmp(key, "inspect/service"))
-		return !strcmp(value, svc->name);
-	if (!strcmp(key, INSTANCE_LABEL) && !own)
-		return !strcmp(value, sb->release);
-	if (!strcmp(key, SANDBOX_LABEL))
-		return !strcmp(value, "true");
-	return own && !strcmp(own, value);
+	return final && !strcmp(final, value);
 }
 
 /* The chart's headless Services, found once for every pod to look in. */
@@ -258,7 +330,7 @@ static void name_services(struct sandbox *sb, const struct stream *s,
 		struct buf compat = BUF_INIT;
 		const char *why;
 
-		if (!sandboxed(pt))
+		if (!sandboxed(pt) || !sb->services[pt->service].name)
 			continue;
 		svc = &sb->services[pt->service];
 		buf_addf(&compat, "%s-%s", sb->prefix, svc->name);
@@ -359,14 +431,36 @@ static void name_configmaps(struct sandbox *sb)
 	}
 }
 
+/* A pod template in an object of a kind outside the table. */
+static void read_foreign(struct pod_template *pt)
+{
+	struct where w = pt->where;
+
+	pt->opted_out = annot_opted_out(pt);
+	if (pt->opted_out)
+		return;
+	w.line = doc_line(pt->doc, pt->pod);
+	diag_error(&w, "%s: a pod template in a kind agentenv-post does not "
+		   "sandbox, so its pods would run outside the sandbox: use "
+		   "one of %s, or opt the object out with the annotation "
+		   "agentenv.io/inject: \"false\"",
+		   *pt->foreign_path ? pt->foreign_path : "(the object)",
+		   workload_kind_list());
+}
+
 void plan_read_pod(struct sandbox *sb, struct pod_template *pt)
 {
+	if (pt->foreign_path) {
+		read_foreign(pt);
+		return;
+	}
 	annot_read(pt, sb);
 	if (!sandboxed(pt))
 		return;
-	pt->injected_before = inject_found(pt);
-	if (!pt->injected_before)
-		inject_check(pt);
+	if (!inject_strip(pt))
+		return;
+	inject_check(pt);
+	confine_check(pt, &sb->services[pt->service]);
 }
 
 size_t plan_finish(struct sandbox *sb, const struct stream *s,
@@ -380,11 +474,13 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 			count++;
 	if (!count)
 		return 0;
-	check_unique_services(sb);
 	sb->release = find_release(sb->settings, pts);
 	sb->namespace = find_namespace(sb->settings, pts);
 	if (!sb->release)
 		return count;
+	name_unnamed_services(sb);
+	check_unique_services(sb);
+	check_unsandboxed_presented(sb, pts);
 	buf_addf(&prefix, "agentenv-%s", sb->release);
 	sb->prefix = buf_detach(&prefix, NULL);
 	name_configmaps(sb);

@@ -56,7 +56,7 @@ static struct fy_node *service_selector(struct fy_document *d,
 	struct fy_node *sel = release_selector(d, sb);
 	struct fy_node *labels = ynode_get(sel, "matchLabels");
 
-	ynode_set(labels, "inspect/service", ynode_plain(d, svc->name));
+	ynode_set(labels, SERVICE_LABEL, ynode_plain(d, svc->name));
 	if (network) {
 		struct buf key = BUF_INIT;
 

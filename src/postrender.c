@@ -43,8 +43,7 @@ static void read_documents(struct stream *s, struct sandbox *sb,
 
 static bool needs_edit(const struct pod_template *pt)
 {
-	return !pt->opted_out && !pt->injected_before &&
-	       pt->service != NO_SERVICE;
+	return !pt->opted_out && pt->service != NO_SERVICE;
 }
 
 /* Pass 2: inject into the pod templates of one reloaded document. */
@@ -65,7 +64,8 @@ static void edit_document(struct stream *s, struct doc *d,
 		pts[k].object = again.items[k].object;
 		pts[k].pod = again.items[k].pod;
 		pts[k].spec = again.items[k].spec;
-		if (needs_edit(&pts[k]))
+		/* Pass 1 found the record sound: the same text, the same. */
+		if (needs_edit(&pts[k]) && inject_strip(&pts[k]))
 			inject_pod(&pts[k], sb);
 	}
 	pod_templates_release(&again);

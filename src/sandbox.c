@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "ynode.h"
 
 void strlist_add(struct strlist *l, const char *s, size_t len)
 {
@@ -85,6 +86,8 @@ void settings_release(struct settings *st)
 	strlist_release(&st->option_annotations);
 	strlist_release(&st->option_labels);
 	free(st->option_coredns_image);
+	if (st->label_pairs)
+		ynode_free_pairs(st->label_pairs, st->label_pairs_nr);
 	if (st->values_doc)
 		fy_document_destroy(st->values_doc);
 	memset(st, 0, sizeof(*st));

@@ -87,7 +87,13 @@ void egress_release(struct egress *e);
 
 /* One sandbox service: the pods of one workload. */
 struct service {
-	char *name;			/* the inspect/service label */
+	char *name;			/* the agentenv.io/service label */
+	/*
+	 * The chart named it (agentenv.io/service or the inspect/service
+	 * label): its pods carry inspect/service, which makes k8s_sandbox
+	 * present them to the agent. Otherwise the name is the workload's.
+	 */
+	bool presented;
 	struct where where;		/* the workload, for messages */
 	bool dns_record;
 	struct strlist dns_records;	/* additional DNS records */
@@ -96,6 +102,7 @@ struct service {
 	size_t alloc_ports;
 	struct strlist networks;
 	bool isolated;
+	bool host_access;		/* privileged/hostPath under gVisor */
 	struct egress egress;		/* this service's pods only */
 	enum pod_set set;		/* the generated objects it uses */
 	char *runtime_class;		/* annotation value, or NULL */
@@ -119,6 +126,8 @@ struct settings {
 	/* --values nodes, in values_doc; NULL when not given. */
 	struct fy_document *values_doc;
 	struct fy_node *labels;
+	char **label_pairs;		/* labels copied out: key, value, ... */
+	size_t label_pairs_nr;
 	struct fy_node *annotations;
 	struct fy_node *coredns_image;
 	struct fy_node *coredns_command;

@@ -137,6 +137,30 @@ static void read_domain_ports(struct values_ctx *vc, struct fy_node *list)
 }
 
 /*
+ * Keys the sandbox relies on: the policies select pods by them, and
+ * k8s_sandbox finds pods by them. Set release-wide, they could unselect
+ * every pod (app.kubernetes.io/instance: other) or opt it out
+ * (agentenv.io/inject: "false").
+ */
+bool is_reserved_key(const char *key, size_t len)
+{
+	static const char *const exact[] = { "inspect/service",
+		"app.kubernetes.io/instance" };
+	static const char *const prefixes[] = { "agentenv.io/",
+		"aisi.gov.uk/network-" };
+	size_t i;
+
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (len == strlen(exact[i]) && !memcmp(key, exact[i], len))
+			return true;
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (len >= strlen(prefixes[i]) &&
+		    !memcmp(key, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/*
  * labels / annotations: a mapping of strings, rebuilt with every value
  * double-quoted so that "true" or "8080" stay strings in the output.
  */
@@ -173,6 +197,16 @@ static struct fy_node *read_string_map(struct values_ctx *vc,
 			refuse(vc, fy_node_pair_key(p), field,
 			       "key '%.*s%s' %s", diag_shown(klen), key,
 			       diag_cut(klen), why);
+			continue;
+		}
+		if (is_reserved_key(key, klen)) {
+			refuse(vc, fy_node_pair_key(p), field,
+			       "key '%.*s%s' is the sandbox's own: set on "
+			       "every pod, it could take pods out of the "
+			       "policies or out of the sandbox; remove it "
+			       "(agentenv.io/ annotations belong on the "
+			       "chart's workloads)", diag_shown(klen), key,
+			       diag_cut(klen));
 			continue;
 		}
 		if (labels && !valid_label_value(value, vlen, &why)) {
@@ -310,6 +344,8 @@ static void read_key(struct values_ctx *vc, const char *key,
 				 &st->egress.entities);
 	} else if (!strcmp(key, "labels")) {
 		st->labels = own(p, read_string_map(vc, v, key, true));
+		st->label_pairs = ynode_string_pairs(st->labels,
+						     &st->label_pairs_nr);
 	} else if (!strcmp(key, "annotations")) {
 		st->annotations = own(p, read_string_map(vc, v, key, false));
 	} else if (!strcmp(key, "corednsImage")) {
@@ -490,6 +526,12 @@ void values_add_options(struct settings *st)
 				    &st->option_annotations);
 	st->labels = add_pairs(root, "labels", st->labels,
 			       &st->option_labels);
+	if (st->option_labels.nr) {	/* the copy values_load made is stale */
+		if (st->label_pairs)
+			ynode_free_pairs(st->label_pairs, st->label_pairs_nr);
+		st->label_pairs = ynode_string_pairs(st->labels,
+						     &st->label_pairs_nr);
+	}
 	if (st->option_coredns_image) {
 		ynode_set(root, "corednsImage",
 			  ynode_quoted(st->values_doc,

@@ -3,6 +3,7 @@
  */
 #include "workload.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,13 @@ struct workload_kind {
 	bool always_terminates;
 };
 
+/*
+ * Kinds whose pods agentenv-post sandboxes. A kind's older API groups
+ * (extensions/v1beta1 Deployments, ...) have the same shape, so they are
+ * rows too: an old apiVersion must not be a way around the sandbox. Any
+ * other object that holds a pod template is refused unless opted out
+ * (find_foreign_templates()).
+ */
 static const struct workload_kind workload_kinds[] = {
 	{ "Pod", "", NULL, "", false },
 	{ "Deployment", "apps", "/spec/template", "spec.template.", false },
@@ -28,7 +36,47 @@ static const struct workload_kind workload_kinds[] = {
 	{ "Job", "batch", "/spec/template", "spec.template.", true },
 	{ "CronJob", "batch", "/spec/jobTemplate/spec/template",
 	  "spec.jobTemplate.spec.template.", true },
+	{ "Deployment", "extensions", "/spec/template", "spec.template.",
+	  false },
+	{ "DaemonSet", "extensions", "/spec/template", "spec.template.",
+	  false },
+	{ "ReplicaSet", "extensions", "/spec/template", "spec.template.",
+	  false },
+	/* Argo Rollouts: a Deployment with a rollout strategy. */
+	{ "Rollout", "argoproj.io", "/spec/template", "spec.template.",
+	  false },
 };
+
+#define NR_KINDS (sizeof(workload_kinds) / sizeof(workload_kinds[0]))
+
+const char *workload_kind_list(void)
+{
+	static char list[512];
+	size_t i, used = 0;
+
+	if (list[0])
+		return list;
+	for (i = 0; i < NR_KINDS; i++) {
+		const struct workload_kind *k = &workload_kinds[i];
+		/* Groups outside Kubernetes' own have a dot: name those. */
+		bool named = strchr(k->api_group, '.') != NULL;
+		size_t j;
+		int n;
+
+		for (j = 0; j < i && strcmp(workload_kinds[j].kind, k->kind);
+		     j++)
+			;
+		if (j < i)
+			continue;	/* an older group of a kind listed */
+		n = snprintf(list + used, sizeof(list) - used, "%s%s%s%s%s",
+			     i ? ", " : "", k->kind, named ? " (" : "",
+			     named ? k->api_group : "", named ? ")" : "");
+		if (n < 0 || (size_t)n >= sizeof(list) - used)
+			BUG("the kind list does not fit");
+		used += (size_t)n;
+	}
+	return list;
+}
 
 /* Lists inside Lists are followed this deep, no deeper. */
 #define MAX_LIST_DEPTH 8
@@ -52,8 +100,7 @@ static const struct workload_kind *find_kind(struct fy_node *object)
 	const struct workload_kind *found = NULL;
 	size_t i;
 
-	for (i = 0; api && i < sizeof(workload_kinds) /
-		     sizeof(workload_kinds[0]); i++) {
+	for (i = 0; api && i < NR_KINDS; i++) {
 		if (ynode_is(kind, workload_kinds[i].kind) &&
 		    in_group(api, workload_kinds[i].api_group)) {
 			found = &workload_kinds[i];
@@ -183,9 +230,9 @@ static bool check_shape(struct pod_template *pt)
 		return false;
 	}
 	if (ynode_has_alias(pt->object, &alias)) {
-		pod_error(pt, alias, "(anchor or alias)", "YAML anchors and "
-			    "aliases are not accepted in workloads: write "
-			    "the values out");
+		pod_error(pt, alias, "(anchor, alias or merge key)", "YAML "
+			  "anchors, aliases and merge keys (<<) are not "
+			  "accepted in workloads: write the values out");
 		return false;
 	}
 	ok &= check_optional(pt, pt->pod, "metadata", "metadata", true);
@@ -268,6 +315,94 @@ static void find_in_list(struct doc *d, struct fy_node *list,
 		find_in_object(d, ynode_at(items, i), pts, depth + 1);
 }
 
+/* A new pod template of object in d, its where filled in. */
+static struct pod_template *add_template(struct doc *d, struct fy_node *object,
+					 struct pod_templates *pts)
+{
+	struct pod_template *pt;
+
+	pts->items = xgrow(pts->items, sizeof(*pts->items), pts->nr + 1,
+			   &pts->alloc);
+	pt = &pts->items[pts->nr];
+	memset(pt, 0, sizeof(*pt));
+	pt->doc = d;
+	pt->service = NO_SERVICE;
+	pt->object = object;
+	pt->kind = ynode_strdup(ynode_get(object, "kind"));
+	pt->name = ynode_strdup(ynode_path(object, "/metadata/name"));
+	pt->where = d->where;
+	pt->where.kind = pt->kind;
+	pt->where.name = pt->name;
+	pt->where.line = doc_line(d, object);
+	return pt;
+}
+
+static void drop_last_template(struct pod_templates *pts)
+{
+	struct pod_template *pt = &pts->items[pts->nr];
+
+	free(pt->kind);
+	free(pt->name);
+	free(pt->foreign_path);
+}
+
+/*
+ * A pod spec is a mapping with a list of containers; its template is the
+ * mapping that holds it under "spec" (or the spec itself, when it is not
+ * under one). Found anywhere in an object of a kind outside the table,
+ * each is added as a foreign template: refused unless opted out, but its
+ * labels recorded like any other's.
+ */
+static void find_foreign_templates(struct doc *d, struct fy_node *object,
+				   struct fy_node *n, struct fy_node *parent,
+				   struct buf *path, struct pod_templates *pts)
+{
+	size_t mark = path->len;
+	void *iter = NULL;
+
+	if (ynode_is_sequence(n)) {
+		struct fy_node *item;
+		int i = 0;
+
+		while ((item = fy_node_sequence_iterate(n, &iter))) {
+			buf_addf(path, "[%d]", i++);
+			find_foreign_templates(d, object, item, NULL, path, pts);
+			buf_truncate(path, mark);
+		}
+	} else if (ynode_is_mapping(n)) {
+		struct fy_node_pair *p;
+
+		if (ynode_is_sequence(ynode_get(n, "containers"))) {
+			struct pod_template *pt = add_template(d, object, pts);
+
+			pt->pod = parent ? parent : n;
+			pt->spec = n;
+			/* The path to the template: without ".spec". */
+			pt->foreign_path = xmemdup0(path->data, parent ?
+				mark - strlen(mark > 4 ? ".spec" : "spec") :
+				mark);
+			pt->field_prefix = "";
+			pt->set = pod_set_of(d->hook_events);
+			record_labels(pt);
+			pts->nr++;
+			return;
+		}
+		while ((p = fy_node_mapping_iterate(n, &iter))) {
+			struct fy_node *key = fy_node_pair_key(p);
+			size_t len;
+			const char *k = ynode_scalar(key, &len);
+
+			if (!k)
+				continue;
+			buf_addf(path, "%s%.*s", mark ? "." : "", (int)len, k);
+			find_foreign_templates(d, object, fy_node_pair_value(p),
+					       ynode_is(key, "spec") ? n : NULL,
+					       path, pts);
+			buf_truncate(path, mark);
+		}
+	}
+}
+
 static void find_in_object(struct doc *d, struct fy_node *object,
 			   struct pod_templates *pts, int depth)
 {
@@ -282,22 +417,15 @@ static void find_in_object(struct doc *d, struct fy_node *object,
 		return;
 	}
 	k = find_kind(object);
-	if (!k)
+	if (!k) {
+		struct buf path = BUF_INIT;
+
+		find_foreign_templates(d, object, object, NULL, &path, pts);
+		buf_release(&path);
 		return;
-	pts->items = xgrow(pts->items, sizeof(*pts->items), pts->nr + 1,
-			   &pts->alloc);
-	pt = &pts->items[pts->nr];
-	memset(pt, 0, sizeof(*pt));
-	pt->doc = d;
-	pt->service = NO_SERVICE;
-	pt->object = object;
-	pt->kind = k->kind;
-	pt->name = ynode_strdup(ynode_path(object, "/metadata/name"));
+	}
+	pt = add_template(d, object, pts);
 	pt->field_prefix = k->field_prefix;
-	pt->where = d->where;
-	pt->where.kind = k->kind;
-	pt->where.name = pt->name;
-	pt->where.line = doc_line(d, object);
 	pt->pod = k->template_path ? ynode_path(object, k->template_path) :
 		object;
 	annotations = ynode_path(object, "/metadata/annotations");
@@ -310,7 +438,7 @@ static void find_in_object(struct doc *d, struct fy_node *object,
 		free(events);
 	}
 	if (!check_shape(pt)) {
-		free(pt->name);
+		drop_last_template(pts);
 		return;
 	}
 	pt->must_terminate = must_terminate(k, pt->spec, pt->hook);
@@ -342,7 +470,9 @@ void pod_templates_release(struct pod_templates *pts)
 		if (pt->labels)
 			ynode_free_pairs(pt->labels, pt->labels_nr);
 		free(pt->instance);
+		free(pt->kind);
 		free(pt->name);
+		free(pt->foreign_path);
 	}
 	free(pts->items);
 	memset(pts, 0, sizeof(*pts));

@@ -31,7 +31,7 @@ struct pod_template {
 	size_t labels_nr;		/* pairs in labels */
 	char *instance;			/* the instance label, or NULL */
 	size_t instance_line;
-	const char *kind;		/* the workload's kind */
+	char *kind;			/* the workload's kind */
 	char *name;			/* the workload's metadata.name */
 	const char *field_prefix;	/* "spec.template." for messages */
 	struct where where;
@@ -40,7 +40,12 @@ struct pod_template {
 	enum pod_set set;		/* of generated objects it uses */
 	size_t service;			/* index into services, or NO_SERVICE */
 	bool opted_out;			/* agentenv.io/inject: "false" */
-	bool injected_before;		/* carries our sidecar already */
+	/*
+	 * A pod template in an object of a kind outside the table, and its
+	 * path there ("spec.template"): never sandboxed, refused unless
+	 * opted out. NULL for the table's kinds.
+	 */
+	char *foreign_path;
 };
 
 #define NO_SERVICE ((size_t)-1)
@@ -61,6 +66,9 @@ void workload_find(struct doc *d, struct pod_templates *pts);
 /* workload_find() for every loaded document of s. */
 void workload_find_all(struct stream *s, struct pod_templates *pts);
 void pod_templates_release(struct pod_templates *pts);
+
+/* The kinds of the table, for messages: "Pod, apps Deployment, ...". */
+const char *workload_kind_list(void);
 
 /* The recorded value of the pod label key, or NULL. */
 const char *pod_template_label(const struct pod_template *pt,

@@ -144,6 +144,14 @@ void ynode_set(struct fy_node *map, const char *key, struct fy_node *value)
 		die("cannot add YAML key %s", key);
 }
 
+void ynode_remove_at(struct fy_node *seq, int i)
+{
+	struct fy_node *item = ynode_at(seq, i);
+
+	if (item)
+		fy_node_free(fy_node_sequence_remove(seq, item));
+}
+
 void ynode_remove(struct fy_node *map, const char *key)
 {
 	struct fy_node *k;
@@ -363,6 +371,32 @@ char *ynode_emit(struct fy_document *d, size_t *len)
 	return text;
 }
 
+/* n carries the YAML 1.1 core tag of that name (!!NAME in either form). */
+static bool has_core_tag(struct fy_node *n, const char *name)
+{
+	static const char full[] = "tag:yaml.org,2002:";
+	size_t len, name_len = strlen(name);
+	const char *tag = fy_node_get_tag(n, &len);
+
+	if (!tag)
+		return false;
+	if (len == 2 + name_len && !memcmp(tag, "!!", 2))
+		return !memcmp(tag + 2, name, name_len);
+	return len == sizeof(full) - 1 + name_len &&
+	       !memcmp(tag, full, sizeof(full) - 1) &&
+	       !memcmp(tag + sizeof(full) - 1, name, name_len);
+}
+
+/* A "<<" key: YAML 1.1's merge key, plain and untagged or tagged !!merge. */
+static bool is_merge_key(struct fy_node *key)
+{
+	size_t len;
+
+	if (fy_node_get_tag(key, &len))
+		return has_core_tag(key, "merge");
+	return fy_node_get_style(key) == FYNS_PLAIN && ynode_is(key, "<<");
+}
+
 bool ynode_has_alias(struct fy_node *n, struct fy_node **where)
 {
 	void *iter = NULL;
@@ -382,12 +416,48 @@ bool ynode_has_alias(struct fy_node *n, struct fy_node **where)
 	} else if (fy_node_is_mapping(n)) {
 		struct fy_node_pair *p;
 
-		while ((p = fy_node_mapping_iterate(n, &iter)))
-			if (ynode_has_alias(fy_node_pair_key(p), where) ||
+		while ((p = fy_node_mapping_iterate(n, &iter))) {
+			struct fy_node *key = fy_node_pair_key(p);
+
+			if (ynode_is_scalar(key) && is_merge_key(key)) {
+				*where = key;
+				return true;
+			}
+			if (ynode_has_alias(key, where) ||
 			    ynode_has_alias(fy_node_pair_value(p), where))
 				return true;
+		}
 	}
 	return false;
+}
+
+enum ybool ynode_bool(struct fy_node *n)
+{
+	static const char *const trues[] = { "y", "Y", "yes", "Yes", "YES",
+		"true", "True", "TRUE", "on", "On", "ON" };
+	static const char *const falses[] = { "n", "N", "no", "No", "NO",
+		"false", "False", "FALSE", "off", "Off", "OFF" };
+	size_t i, len;
+	bool tagged;
+
+	if (!n)
+		return YBOOL_UNSET;
+	if (!ynode_is_scalar(n))
+		return YBOOL_OTHER;
+	tagged = fy_node_get_tag(n, &len) != NULL;
+	if (tagged && !has_core_tag(n, "bool"))
+		return YBOOL_OTHER;	/* !!str true is a string */
+	if (!tagged && ynode_is_null(n))
+		return YBOOL_UNSET;
+	if (!tagged && fy_node_get_style(n) != FYNS_PLAIN)
+		return YBOOL_OTHER;	/* "true", quoted, is a string */
+	for (i = 0; i < sizeof(trues) / sizeof(trues[0]); i++)
+		if (ynode_is(n, trues[i]))
+			return YBOOL_TRUE;
+	for (i = 0; i < sizeof(falses) / sizeof(falses[0]); i++)
+		if (ynode_is(n, falses[i]))
+			return YBOOL_FALSE;
+	return YBOOL_OTHER;
 }
 
 bool ynode_text_is_empty(const char *text, size_t len)

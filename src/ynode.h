@@ -58,6 +58,8 @@ size_t ynode_line(struct fy_node *n);
 void ynode_set(struct fy_node *map, const char *key, struct fy_node *value);
 /* Remove map[key] if present. */
 void ynode_remove(struct fy_node *map, const char *key);
+/* Remove and free seq[i] if present. */
+void ynode_remove_at(struct fy_node *seq, int i);
 
 /*
  * map[key] as a mapping (or sequence): created empty when absent or null.
@@ -134,7 +136,20 @@ void ynode_free_pairs(char **pairs, size_t nr);
 /* The value of key in pairs, or NULL. */
 const char *ynode_pairs_get(char **pairs, size_t nr, const char *key);
 
-/* True when n or anything below it is an alias (or holds an anchor). */
+/*
+ * True when n or anything below it is an alias, holds an anchor or is a
+ * merge key ("<<"): what a reader that resolves them would see differs
+ * from the text (*where is set to it).
+ */
 bool ynode_has_alias(struct fy_node *n, struct fy_node **where);
+
+/*
+ * A boolean field as the API server reads it (YAML 1.1, go-yaml): plain
+ * y/yes/true/on and n/no/false/off in three cases, or a !!bool tag on
+ * one of them. Null or absent is unset; anything else (a quoted "true",
+ * a number, a mapping) is no boolean at all.
+ */
+enum ybool { YBOOL_UNSET, YBOOL_FALSE, YBOOL_TRUE, YBOOL_OTHER };
+enum ybool ynode_bool(struct fy_node *n);
 
 #endif

@@ -334,9 +334,9 @@ target_doc() {
 			}
 			{ print }'
 		;;
-	container)
+	workload)
 		doc_with "note: hostile" | V=$3 awk '
-			/^      - name: web$/ { print "      - name: \"" ENVIRON["V"] "\""; next }
+			/^  name: r-web$/ { print "  name: \"" ENVIRON["V"] "\""; next }
 			{ print }'
 		;;
 	esac
@@ -366,7 +366,7 @@ while read -r where key valid; do
 			print }')
 		target_doc "$where" "$key" "$value" >"$tmp/inj.yaml"
 		case $where in
-		container) word='containers\[0\]\.name|container' ;;
+		workload) word='metadata\.name' ;;
 		namespace) word='namespace' ;;
 		label)
 			# The release name comes from the instance label.

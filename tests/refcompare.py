@@ -15,7 +15,11 @@ Normalised (the same thing spelt differently):
     + app.kubernetes.io/instance, we select on app.kubernetes.io/instance +
     agentenv.io/sandbox: "true"; in any label map both sets become one
     "RELEASE: <release>" entry. app.kubernetes.io/instance alone does NOT
-    (it also selects the release's unsandboxed pods);
+    (it also selects the release's unsandboxed pods). Within such a set,
+    the service agent-env selects with inspect/service we select with
+    agentenv.io/service (inspect/service is set only where the chart asks
+    for it: it makes k8s_sandbox present the pod to the agent); either
+    becomes one "SERVICE: <name>" entry;
   - the CoreDNS sidecar may be ours as a native sidecar (first init
     container, restartPolicy: Always) where agent-env's is a regular
     container: CONTRACT.md "--sidecar auto" does that for pods with init
@@ -139,6 +143,10 @@ class Compare:
                     out.pop(k, None)
                 if out.get("app.kubernetes.io/name") == "agent-env":
                     del out["app.kubernetes.io/name"]
+                for k in ("agentenv.io/service", "inspect/service"):
+                    if k in out:
+                        out["SERVICE"] = out.pop(k)
+                        break
                 out["RELEASE"] = self.release
             return out
         return value

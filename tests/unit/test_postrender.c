@@ -322,7 +322,9 @@ START_TEST(test_deployment)
 	/* Labels the policies and k8s_sandbox select on. */
 	meta = ynode_path(dep, "/spec/template/metadata");
 	assert_at(meta, "/labels/app", "web");
-	assert_at(meta, "/labels/'inspect/service'", "web");
+	assert_at(meta, "/labels/'agentenv.io/service'", "web");
+	/* The chart did not ask k8s_sandbox to present it to the agent. */
+	assert_at(meta, "/labels/'inspect/service'", NULL);
 	assert_at(meta, "/labels/'app.kubernetes.io/instance'", "demo");
 	assert_at(meta, "/labels/'agentenv.io/sandbox'", "true");
 	/* The workload's own selector is left alone. */
@@ -388,7 +390,7 @@ START_TEST(test_generated_objects)
 	ck_assert_int_eq(fy_node_mapping_item_count(ynode_path(deny,
 		"/spec/ingress/0")), 0);
 	assert_at(ingress, "/spec/endpointSelector/matchLabels/"
-		  "'inspect/service'", "web");
+		  "'agentenv.io/service'", "web");
 	/* Every generated object: namespace, release, generated label. */
 	for (i = 2; i < r.nr; i++) {
 		struct fy_node *root = root_of(r.docs[i]);
@@ -623,17 +625,9 @@ END_TEST
 	"---\n"								\
 	"apiVersion: example.com/v1\n"					\
 	"kind: Widget\n"						\
-	"metadata: {name: w}\n"						\
-	"spec:\n"							\
-	"  template:\n"							\
-	"    spec:\n"							\
-	"      containers: [{name: c, image: x}]\n"
-
-#define OLD_DEPLOYMENT							\
-	"---\n"								\
-	"apiVersion: extensions/v1beta1\n"				\
-	"kind: Deployment\n"						\
-	"metadata: {name: old}\n"					\
+	"metadata:\n"							\
+	"  name: w\n"							\
+	"  annotations: {agentenv.io/inject: \"false\"}\n"		\
 	"spec:\n"							\
 	"  template:\n"							\
 	"    spec:\n"							\
@@ -651,8 +645,7 @@ END_TEST
 
 START_TEST(test_untouched)
 {
-	static const char in[] = PLAIN_POD OPTED_OUT WIDGET OLD_DEPLOYMENT
-		CONFIGMAP;
+	static const char in[] = PLAIN_POD OPTED_OUT WIDGET CONFIGMAP;
 	struct settings st;
 	struct run r;
 
@@ -660,12 +653,12 @@ START_TEST(test_untouched)
 	run_ok(&r, &st, in);
 	/* Everything after the Pod comes back byte for byte, in order. */
 	ck_assert_ptr_nonnull(strstr(r.out.data, OPTED_OUT WIDGET
-				     OLD_DEPLOYMENT CONFIGMAP));
+				     CONFIGMAP));
 	assert_at(must_find(&r, "Pod", "p"), "/spec/runtimeClassName",
 		  "gvisor");
 	/* One service only: the Pod's. */
 	ck_assert_ptr_nonnull(find(&r, "CiliumNetworkPolicy",
-				   "agentenv-demo-svc-c-ingress"));
+				   "agentenv-demo-svc-p-ingress"));
 	ck_assert_uint_eq(count_kind(&r, "CiliumNetworkPolicy"), 3);
 	assert_idempotent(&st, &r.out);
 	run_release(&r);
@@ -679,7 +672,7 @@ START_TEST(test_nothing_to_do)
 	static const char *const inputs[] = {
 		"",
 		CONFIGMAP,
-		OPTED_OUT WIDGET OLD_DEPLOYMENT CONFIGMAP,
+		OPTED_OUT WIDGET CONFIGMAP,
 		"---\n# Source: c/templates/empty.yaml\n" CONFIGMAP,
 	};
 	size_t i;
@@ -751,10 +744,11 @@ START_TEST(test_list)
 	assert_at(list, "/items/1" POD "/runtimeClassName", "gvisor");
 	assert_at(list, "/items/1" POD "/containers/1/name", "coredns");
 	assert_at(list, "/items/1/spec/template/metadata/labels/"
-		  "'inspect/service'", "api");
+		  "'agentenv.io/service'", "listed");
 	assert_at(list, "/items/1" POD "/volumes/1/configMap/name",
 		  "agentenv-demo-resolv-conf");
-	must_find(&r, "CiliumNetworkPolicy", "agentenv-demo-svc-api-ingress");
+	must_find(&r, "CiliumNetworkPolicy",
+		  "agentenv-demo-svc-listed-ingress");
 	assert_idempotent(&st, &r.out);
 	run_release(&r);
 	settings_release(&st);
@@ -794,7 +788,7 @@ START_TEST(test_headless_services)
 	c = must_find(&r, "Service", "agentenv-rel-c");
 	ck_assert_ptr_null(find(&r, "Service", "agentenv-rel-d"));
 	assert_at(a, "/spec/clusterIP", "None");
-	assert_at(a, "/spec/selector/'inspect/service'", "a");
+	assert_at(a, "/spec/selector/'agentenv.io/service'", "a");
 	assert_at(a, "/spec/selector/'app.kubernetes.io/instance'", "rel");
 	assert_at(c, "/spec/clusterIP", "None");
 	assert_at(b, "/spec/clusterIP", "None");
@@ -1108,7 +1102,7 @@ END_TEST
 
 static const char *const stable_inputs[] = {
 	DEPLOYMENT_WEB CONFIGMAP,
-	PLAIN_POD OPTED_OUT WIDGET OLD_DEPLOYMENT CONFIGMAP,
+	PLAIN_POD OPTED_OUT WIDGET CONFIGMAP,
 	services_in,
 	CONFIGMAP DEPLOYMENT_WEB PLAIN_POD,
 	"---\n" OBJ("batch/v1", "Job", "j", IN_TEMPLATE("",

@@ -410,6 +410,76 @@ START_TEST(test_has_alias)
 }
 END_TEST
 
+/* Merge keys count: a reader that resolves them sees other values. */
+static const struct {
+	const char *yaml;	/* the value of "k" is tested */
+	bool found;
+} merge_cases[] = {
+	{ "k: {<<: {hostNetwork: true}}\n", true },
+	{ "k: {spec: {<<: {a: 1}, b: 2}}\n", true },
+	{ "k: {!!merge x: {a: 1}}\n", true },
+	{ "k: {!<tag:yaml.org,2002:merge> x: {a: 1}}\n", true },
+	{ "k: {'<<': {a: 1}}\n", false },	/* quoted: a plain key */
+	{ "k: {\"<<\": {a: 1}}\n", false },
+	{ "k: [<<]\n", false },		/* not a key */
+	{ "k: {a: <<}\n", false },
+};
+
+START_TEST(test_merge_keys)
+{
+	struct fy_document *d = doc(merge_cases[_i].yaml);
+	struct fy_node *where = NULL;
+
+	ck_assert_msg(ynode_has_alias(ynode_get(fy_document_root(d), "k"),
+				      &where) == merge_cases[_i].found,
+		      "%s", merge_cases[_i].yaml);
+	fy_document_destroy(d);
+}
+END_TEST
+
+/* Booleans as the API server reads them (YAML 1.1, go-yaml). */
+static const struct {
+	const char *yaml;	/* the value of "k" is tested */
+	enum ybool want;
+} bool_cases[] = {
+	{ "k: true\n", YBOOL_TRUE }, { "k: True\n", YBOOL_TRUE },
+	{ "k: TRUE\n", YBOOL_TRUE }, { "k: yes\n", YBOOL_TRUE },
+	{ "k: Yes\n", YBOOL_TRUE }, { "k: YES\n", YBOOL_TRUE },
+	{ "k: y\n", YBOOL_TRUE }, { "k: Y\n", YBOOL_TRUE },
+	{ "k: on\n", YBOOL_TRUE }, { "k: On\n", YBOOL_TRUE },
+	{ "k: ON\n", YBOOL_TRUE },
+	{ "k: false\n", YBOOL_FALSE }, { "k: False\n", YBOOL_FALSE },
+	{ "k: FALSE\n", YBOOL_FALSE }, { "k: no\n", YBOOL_FALSE },
+	{ "k: No\n", YBOOL_FALSE }, { "k: NO\n", YBOOL_FALSE },
+	{ "k: n\n", YBOOL_FALSE }, { "k: N\n", YBOOL_FALSE },
+	{ "k: off\n", YBOOL_FALSE }, { "k: Off\n", YBOOL_FALSE },
+	{ "k: OFF\n", YBOOL_FALSE },
+	/* A !!bool tag on a boolean word, in either spelling. */
+	{ "k: !!bool yes\n", YBOOL_TRUE },
+	{ "k: !!bool \"on\"\n", YBOOL_TRUE },
+	{ "k: !<tag:yaml.org,2002:bool> y\n", YBOOL_TRUE },
+	{ "k: !!bool off\n", YBOOL_FALSE },
+	/* Unset: null or absent. */
+	{ "k:\n", YBOOL_UNSET }, { "k: ~\n", YBOOL_UNSET },
+	{ "k: null\n", YBOOL_UNSET }, { "j: true\n", YBOOL_UNSET },
+	/* No boolean: strings, other tags, numbers, odd spellings. */
+	{ "k: \"true\"\n", YBOOL_OTHER }, { "k: 'yes'\n", YBOOL_OTHER },
+	{ "k: !!str true\n", YBOOL_OTHER }, { "k: !!bool maybe\n", YBOOL_OTHER },
+	{ "k: tRUE\n", YBOOL_OTHER }, { "k: 1\n", YBOOL_OTHER },
+	{ "k: yess\n", YBOOL_OTHER }, { "k: [true]\n", YBOOL_OTHER },
+	{ "k: {a: true}\n", YBOOL_OTHER }, { "k: |\n  true\n", YBOOL_OTHER },
+};
+
+START_TEST(test_bool)
+{
+	struct fy_document *d = doc(bool_cases[_i].yaml);
+
+	ck_assert_msg(ynode_bool(ynode_get(fy_document_root(d), "k")) ==
+		      bool_cases[_i].want, "%s", bool_cases[_i].yaml);
+	fy_document_destroy(d);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *suite = suite_create("ynode");
@@ -429,6 +499,9 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_fragment_copies);
 	tcase_add_test(tc, test_document_and_emit);
 	tcase_add_test(tc, test_has_alias);
+	tcase_add_loop_test(tc, test_merge_keys, 0,
+			    (int)ARRAY_SIZE(merge_cases));
+	tcase_add_loop_test(tc, test_bool, 0, (int)ARRAY_SIZE(bool_cases));
 	suite_add_tcase(suite, tc);
 	return suite;
 }
