@@ -8,6 +8,7 @@
 #   make fuzz         a bounded libFuzzer run over the whole program path
 #   make install      PREFIX=/usr/local DESTDIR= : both into $(PREFIX)/bin
 #   make static       fully static binaries (what the Helm plugin tarball ships)
+#   make docs         docs/multi-service.{txt,svg}: --explain of the example chart
 
 PREFIX  ?= /usr/local
 # The program; the sanitizer builds put theirs in their own BUILD folder.
@@ -43,7 +44,7 @@ UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all test unit check-asan check-valgrind bench fuzz install uninstall \
-	clean static
+	clean static docs
 .DELETE_ON_ERROR:
 
 all: $(PROGRAM) $(HELM_PROGRAM)
@@ -99,6 +100,21 @@ bench: $(PROGRAM)
 
 fuzz:
 	scripts/fuzz
+
+# The README's --explain text and picture of testdata/charts/multi-service,
+# from `helm template` (Helm 3 from scripts/fetch-helm) and Graphviz's dot.
+DOCS_RENDERED = $(BUILD)/multi-service.yaml
+docs: $(PROGRAM)
+	helm=$$(scripts/fetch-helm --print v3) && \
+	"$$helm" template demo testdata/charts/multi-service --namespace demo \
+		>$(DOCS_RENDERED)
+	./$(PROGRAM) --namespace demo --explain <$(DOCS_RENDERED) \
+		>docs/multi-service.txt.tmp
+	./$(PROGRAM) --namespace demo --explain --format dot \
+		<$(DOCS_RENDERED) >$(BUILD)/multi-service.dot
+	dot -Tsvg $(BUILD)/multi-service.dot >docs/multi-service.svg.tmp
+	mv docs/multi-service.txt.tmp docs/multi-service.txt
+	mv docs/multi-service.svg.tmp docs/multi-service.svg
 
 static: $(BUILD)/main.o $(LIB_OBJ) $(HELM_OBJ)
 	$(CC) $(ALL_CFLAGS) -static -o agentenv-post $(BUILD)/main.o $(LIB_OBJ) \

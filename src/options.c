@@ -15,6 +15,8 @@ struct option_state {
 	struct settings *st;
 	const char **values_path;
 	enum options_result result;
+	bool explain;			/* --explain given */
+	const char *format;		/* --format's value, or NULL */
 };
 
 static const char usage_text[] =
@@ -41,6 +43,9 @@ static const char usage_text[] =
 "  --label K=V           the same for a label (over --values labels)\n"
 "  --coredns-image IMG   the CoreDNS sidecar's image (over --values)\n"
 "  --check               validate only: diagnostics, nothing on stdout\n"
+"  --explain             instead of the manifests, print who may talk to\n"
+"                        whom (same checks, same exit status)\n"
+"  --format FORMAT       of --explain: text (default), dot or json\n"
 "  --version             print the version\n"
 "  --help                print this help\n"
 "\n"
@@ -200,6 +205,38 @@ static void opt_check(struct option_state *os, const char *arg)
 	os->st->check_only = true;
 }
 
+static void opt_explain(struct option_state *os, const char *arg)
+{
+	(void)arg;
+	os->explain = true;
+}
+
+static void opt_format(struct option_state *os, const char *arg)
+{
+	if (strcmp(arg, "text") && strcmp(arg, "dot") && strcmp(arg, "json"))
+		usage_error(os, "--format '%s': use text, dot or json%s", arg,
+			    "");
+	else
+		os->format = arg;
+}
+
+/* --explain and --format into st->output, once every option is read. */
+static void choose_output(struct option_state *os)
+{
+	if (!os->explain) {
+		if (os->format)
+			usage_error(os, "--format %s is a format of --explain: "
+				    "add --explain%s", os->format, "");
+		os->st->output = OUTPUT_STREAM;
+	} else if (!os->format || !strcmp(os->format, "text")) {
+		os->st->output = OUTPUT_EXPLAIN_TEXT;
+	} else if (!strcmp(os->format, "dot")) {
+		os->st->output = OUTPUT_EXPLAIN_DOT;
+	} else {
+		os->st->output = OUTPUT_EXPLAIN_JSON;
+	}
+}
+
 static void opt_version(struct option_state *os, const char *arg)
 {
 	(void)arg;
@@ -232,6 +269,8 @@ static const struct option_def option_table[] = {
 	{ "--label", true, opt_label },
 	{ "--coredns-image", true, opt_coredns_image },
 	{ "--check", false, opt_check },
+	{ "--explain", false, opt_explain },
+	{ "--format", true, opt_format },
 	{ "--version", false, opt_version },
 	{ "--help", false, opt_help },
 };
@@ -250,7 +289,7 @@ static const struct option_def *find_option(const char *arg, size_t len)
 enum options_result options_parse(int argc, char **argv, struct settings *st,
 				  const char **values_path)
 {
-	struct option_state os = { st, values_path, OPTIONS_RUN };
+	struct option_state os = { st, values_path, OPTIONS_RUN, false, NULL };
 	const char *env_ns = getenv("HELM_NAMESPACE");
 	int i;
 
@@ -282,5 +321,7 @@ enum options_result options_parse(int argc, char **argv, struct settings *st,
 		}
 		opt->apply(&os, value);
 	}
+	if (os.result == OPTIONS_RUN)
+		choose_output(&os);
 	return os.result;
 }

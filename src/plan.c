@@ -459,6 +459,12 @@ void plan_read_pod(struct sandbox *sb, struct pod_template *pt)
 		return;
 	if (!inject_strip(pt))
 		return;
+	/* What --explain reports of the chart's pod, as the chart wrote it. */
+	pt->has_init_containers =
+		ynode_count(ynode_get(pt->spec, "initContainers")) > 0;
+	if (!ynode_is_null(ynode_get(pt->spec, "runtimeClassName")))
+		pt->runtime_class = ynode_strdup(ynode_get(pt->spec,
+							   "runtimeClassName"));
 	inject_check(pt);
 	confine_check(pt, &sb->services[pt->service]);
 }

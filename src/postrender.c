@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "diag.h"
+#include "explain.h"
 #include "generate.h"
 #include "inject.h"
 #include "plan.h"
@@ -120,7 +121,16 @@ int postrender(const struct settings *st, char *input, size_t len,
 			     "namespace and the Corefile reads the pod's "
 			     "namespace at run time");
 write:
-	if (!diag_error_count())
+	if (st->output != OUTPUT_STREAM && sb.nr > EXPLAIN_MAX_SERVICES)
+		diag_error(NULL, "--explain: the stream has %zu sandboxed "
+			   "services, more than the %d it describes: explain "
+			   "a part of the chart at a time", sb.nr,
+			   EXPLAIN_MAX_SERVICES);
+	if (diag_error_count())
+		goto done;
+	if (st->output != OUTPUT_STREAM)
+		explain_write(out, &sb, &pts, st->output);
+	else
 		stream_write(&s, out);
 done:
 	pod_templates_release(&pts);

@@ -131,6 +131,7 @@ void sandbox_release(struct sandbox *sb)
 		free(sb->coredns_configmap[i]);
 		free(sb->resolv_configmap[i]);
 	}
+	strlist_release(&sb->kept_policies);
 	memset(sb, 0, sizeof(*sb));
 }
 

@@ -53,6 +53,14 @@ enum pod_set pod_set_of(const char *hook_events);
 /* The infix of the set's generated names: NULL, "hook", "test-hook". */
 const char *pod_set_infix(enum pod_set set);
 
+/* What a run writes: the stream, or an explanation of the sandbox. */
+enum output_form {
+	OUTPUT_STREAM,		/* the sandboxed manifests */
+	OUTPUT_EXPLAIN_TEXT,	/* --explain [--format text] */
+	OUTPUT_EXPLAIN_DOT,	/* --explain --format dot */
+	OUTPUT_EXPLAIN_JSON,	/* --explain --format json */
+};
+
 enum sidecar_form {
 	SIDECAR_AUTO,		/* native where a regular one breaks the pod */
 	SIDECAR_NATIVE,		/* init container with restartPolicy Always */
@@ -122,6 +130,7 @@ struct settings {
 	char *namespace;		/* --namespace / HELM_NAMESPACE */
 	enum sidecar_form sidecar;
 	bool check_only;
+	enum output_form output;	/* --explain, --format */
 	struct egress egress;		/* allowDomains, ..., --allow-* */
 	/* --values nodes, in values_doc; NULL when not given. */
 	struct fy_document *values_doc;
@@ -157,6 +166,8 @@ struct sandbox {
 	size_t alloc;
 	bool uses_networks;		/* some service names a network */
 	bool has_set[NR_POD_SETS];	/* some pods use the set */
+	/* "Kind/name" of each chart policy kept with agentenv.io/keep-policy. */
+	struct strlist kept_policies;
 };
 
 void sandbox_init(struct sandbox *sb, const struct settings *st);

@@ -473,6 +473,7 @@ void pod_templates_release(struct pod_templates *pts)
 		free(pt->kind);
 		free(pt->name);
 		free(pt->foreign_path);
+		free(pt->runtime_class);
 	}
 	free(pts->items);
 	memset(pts, 0, sizeof(*pts));

@@ -36,6 +36,9 @@ struct pod_template {
 	const char *field_prefix;	/* "spec.template." for messages */
 	struct where where;
 	bool must_terminate;		/* Job, CronJob, run-once Pod, hook */
+	/* As the chart wrote them (set by plan_read_pod, after inject_strip). */
+	bool has_init_containers;	/* spec.initContainers is not empty */
+	char *runtime_class;		/* the chart's runtimeClassName, or NULL */
 	bool hook;			/* the workload is a Helm hook */
 	enum pod_set set;		/* of generated objects it uses */
 	size_t service;			/* index into services, or NO_SERVICE */

@@ -83,6 +83,7 @@ struct opt_case {
 	const char *domains;		/* items joined with ' ' */
 	const char *cidrs;
 	const char *entities;
+	enum output_form output;	/* OUTPUT_STREAM unless --explain */
 	/* Substrings of what is printed; NULL: nothing printed there. */
 	const char *out;
 	const char *err;
@@ -120,6 +121,13 @@ static const struct opt_case opt_cases[] = {
 	{ RUN("--check", "--release", "r", "--namespace=n", "--sidecar",
 	      "container", "--values", "x"), .check = true, .release = "r",
 	  .namespace = "n", .sidecar = SIDECAR_CONTAINER, .values = "x" },
+	{ RUN("--explain"), .output = OUTPUT_EXPLAIN_TEXT },
+	{ RUN("--explain", "--format", "text"), .output = OUTPUT_EXPLAIN_TEXT },
+	{ RUN("--format=dot", "--explain"), .output = OUTPUT_EXPLAIN_DOT },
+	{ RUN("--explain", "--format", "json", "--check"),
+	  .output = OUTPUT_EXPLAIN_JSON, .check = true },
+	{ RUN("--explain", "--format", "dot", "--format", "json"),
+	  .output = OUTPUT_EXPLAIN_JSON },
 	/* HELM_NAMESPACE is the default namespace. */
 	{ { NULL }, "from-env", OPTIONS_RUN, .namespace = "from-env" },
 	{ { "--namespace", "ns" }, "from-env", OPTIONS_RUN,
@@ -183,6 +191,12 @@ static const struct opt_case opt_cases[] = {
 	      "--label", "aisi.gov.uk/network-a=true"),
 	USAGE("--coredns-image 'a b'", "--coredns-image", "a b"),
 	USAGE("--coredns-image ''", "--coredns-image="),
+	USAGE("--format json is a format of --explain: add --explain",
+	      "--format", "json"),
+	USAGE("--format 'svg': use text, dot or json", "--explain",
+	      "--format=svg"),
+	USAGE("--format needs a value", "--explain", "--format"),
+	USAGE("--explain takes no value", "--explain=json"),
 	/* The first usage error ends parsing. */
 	USAGE("unknown option '--x'", "--x", "--y"),
 };
@@ -283,6 +297,7 @@ START_TEST(test_options)
 		assert_opt_str(values, c->values, "values path");
 		ck_assert_int_eq(st.sidecar, c->sidecar);
 		ck_assert_int_eq(st.check_only, c->check);
+		ck_assert_int_eq(st.output, c->output);
 		assert_items(&st.egress.domains, c->domains, "domains");
 		assert_items(&st.egress.cidrs, c->cidrs, "cidrs");
 		assert_items(&st.egress.entities, c->entities, "entities");
@@ -301,7 +316,8 @@ START_TEST(test_help_lists_every_option)
 	static const char *const names[] = {
 		"--release NAME", "--namespace NS", "--values FILE",
 		"--allow-domain D", "--allow-cidr C", "--allow-entity E",
-		"--sidecar FORM", "--check", "--version", "--help",
+		"--sidecar FORM", "--check", "--explain", "--format FORMAT",
+		"--version", "--help",
 		"Exit status",
 	};
 	char *argv[] = { (char *)"agentenv-post", (char *)"--help", NULL };

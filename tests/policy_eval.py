@@ -1,0 +1,442 @@
+#!/usr/bin/python3
+"""policy_eval.py STREAM.yaml EXPLAIN.json
+
+Derive what the sandbox allows from the CiliumNetworkPolicies agentenv-post
+emitted into STREAM.yaml (its normal output) and compare it with what
+`agentenv-post --explain --format json` says (EXPLAIN.json) for the same
+input and options. Exit 0 when they agree; 1 with the differences on
+stdout; 2 when the stream holds a rule form this evaluator does not know
+(it refuses to guess rather than pass).
+
+A small evaluator over the rule forms agentenv-post emits, written from
+Cilium's semantics, not from agentenv-post's code:
+  - a policy applies to the pods its endpointSelector.matchLabels selects
+    (the labels of the pod templates in the stream, whatever keys the
+    selector uses; io.kubernetes.pod.namespace is the pod's namespace);
+  - an endpoint selected by a policy with an ingress (egress) section
+    allows only what some rule allows; allow rules are OR-ed;
+  - ingressDeny / egressDeny beat any allow;
+  - a connection from pod A to pod B needs an egress allow of A towards B
+    and an ingress allow of B from A; the ports are their intersection;
+  - toEntities all / cluster match in-cluster pods; toFQDNs, toCIDR and
+    the other entities do not;
+  - a toEndpoints rule with rules.dns is the DNS rule: its matchPatterns
+    are the names the pod may look up.
+Only the policies agentenv-post generated (label agentenv.io/generated)
+are evaluated; the chart's kept policies are "not analysed", as --explain
+says.
+"""
+import json
+import re
+import sys
+
+import yaml
+
+GENERATED_LABEL = "agentenv.io/generated"
+NAMESPACE_KEY = "io.kubernetes.pod.namespace"
+IN_CLUSTER_ENTITIES = {"all", "cluster"}
+DNS_LIFTING_ENTITIES = {"cluster", "host", "all", "world"}
+ALL = "all"
+
+
+class Unsupported(Exception):
+    """A rule form the evaluator does not know: never guess."""
+
+
+def check_keys(obj, allowed, where):
+    if not isinstance(obj, dict):
+        raise Unsupported(f"{where}: not a mapping: {obj!r}")
+    extra = set(obj) - set(allowed)
+    if extra:
+        raise Unsupported(f"{where}: unknown keys {sorted(extra)}")
+
+
+# --- pods ---------------------------------------------------------------
+
+def pod_templates(doc):
+    """(kind, name, pod template) of every workload in a document."""
+    if not isinstance(doc, dict):
+        return
+    kind = doc.get("kind")
+    name = (doc.get("metadata") or {}).get("name")
+    if kind == "List":
+        for item in doc.get("items") or []:
+            yield from pod_templates(item)
+        return
+    spec = doc.get("spec") or {}
+    if kind == "Pod":
+        yield kind, name, doc
+    elif isinstance(spec.get("template"), dict):
+        yield kind, name, spec["template"]
+    elif isinstance(spec.get("jobTemplate"), dict):
+        template = (spec["jobTemplate"].get("spec") or {}).get("template")
+        if isinstance(template, dict):
+            yield kind, name, template
+
+
+class Pod:
+    def __init__(self, service, labels, namespace):
+        self.service = service
+        self.labels = {str(k): str(v) for k, v in labels.items()}
+        self.namespace = namespace
+
+
+def selects(selector, pod, where):
+    """A Cilium endpoint selector (matchLabels only) against a pod."""
+    check_keys(selector, {"matchLabels"}, where)
+    for key, value in (selector.get("matchLabels") or {}).items():
+        if key == NAMESPACE_KEY:
+            if pod.namespace is None or str(value) != pod.namespace:
+                return False
+        elif pod.labels.get(key) != str(value):
+            return False
+    return True
+
+
+# --- ports --------------------------------------------------------------
+
+def rule_ports(rule, where):
+    """ALL, or a set of (port, protocol), and the L7 parts, of toPorts."""
+    if "toPorts" not in rule:
+        return ALL, []
+    ports = set()
+    entries = []
+    for n, entry in enumerate(rule["toPorts"]):
+        w = f"{where}.toPorts[{n}]"
+        check_keys(entry, {"ports", "serverNames", "rules"}, w)
+        items = []
+        for p in entry.get("ports") or []:
+            check_keys(p, {"port", "protocol"}, w)
+            item = (int(p["port"]), p.get("protocol", "ANY"))
+            ports.add(item)
+            items.append(item)
+        entries.append((items, entry))
+    return ports, entries
+
+
+def intersect(a, b):
+    if a == ALL:
+        return b
+    if b == ALL:
+        return a
+    out = set()
+    for port, proto in a:
+        for port2, proto2 in b:
+            if port != port2:
+                continue
+            if proto == proto2 or proto2 == "ANY":
+                out.add((port, proto))
+            elif proto == "ANY":
+                out.add((port, proto2))
+    return out
+
+
+def union(a, b):
+    if a == ALL or b == ALL:
+        return ALL
+    return a | b
+
+
+# --- the policies -------------------------------------------------------
+
+class Policy:
+    def __init__(self, doc, n):
+        self.where = f"document {n} ({doc['kind']}/" \
+            f"{(doc.get('metadata') or {}).get('name')})"
+        spec = doc.get("spec") or {}
+        check_keys(spec, {"description", "endpointSelector", "ingress",
+                          "egress", "ingressDeny", "egressDeny"},
+                   self.where + " spec")
+        self.selector = spec.get("endpointSelector")
+        self.sections = {k: spec[k] for k in
+                         ("ingress", "egress", "ingressDeny", "egressDeny")
+                         if k in spec}
+
+    def applies(self, pod):
+        return selects(self.selector, pod, self.where + " endpointSelector")
+
+
+EGRESS_KEYS = {"toEndpoints", "toEntities", "toCIDR", "toFQDNs", "toPorts",
+               "icmps"}
+INGRESS_KEYS = {"fromEndpoints", "fromEntities", "toPorts", "icmps"}
+
+
+def peer_matches(rule, direction, peer, where):
+    """Whether an ingress/egress rule's peer part matches an in-cluster pod."""
+    ends = rule.get(f"{direction}Endpoints") or []
+    if any(selects(s, peer, where) for s in ends):
+        return True
+    return bool(set(rule.get(f"{direction}Entities") or [])
+                & IN_CLUSTER_ENTITIES)
+
+
+def allowed(policies, section, pod, peer, direction):
+    """Ports (ALL / set) and ICMP that pod's `section` rules allow to peer.
+    None when no policy selecting pod has that section (default allow)."""
+    ports, icmp, enforced = set(), False, False
+    for pol in policies:
+        if section not in pol.sections or not pol.applies(pod):
+            continue
+        enforced = True
+        for n, rule in enumerate(pol.sections[section] or []):
+            w = f"{pol.where} {section}[{n}]"
+            check_keys(rule, EGRESS_KEYS if direction == "to" else
+                       INGRESS_KEYS, w)
+            if not peer_matches(rule, direction, peer, w):
+                continue
+            if "icmps" in rule:
+                icmp = True
+                continue
+            rp, _ = rule_ports(rule, w)
+            ports = union(ports, rp)
+            if rp == ALL:
+                icmp = True
+    if not enforced:
+        return ALL, True
+    return ports, icmp
+
+
+def denied(policies, section, pod, peer, direction):
+    for pol in policies:
+        if section not in pol.sections or not pol.applies(pod):
+            continue
+        for n, rule in enumerate(pol.sections[section] or []):
+            w = f"{pol.where} {section}[{n}]"
+            check_keys(rule, {f"{direction}Endpoints", f"{direction}Entities",
+                              "toPorts"}, w)
+            if "toPorts" in rule:
+                raise Unsupported(f"{w}: a deny limited to ports")
+            if peer_matches(rule, direction, peer, w):
+                return True
+    return False
+
+
+def egress_denied_entirely(policies, pod):
+    """egressDeny to entity all: the pod sends nothing at all."""
+    for pol in policies:
+        if "egressDeny" in pol.sections and pol.applies(pod):
+            for rule in pol.sections["egressDeny"] or []:
+                if "all" in (rule.get("toEntities") or []) and \
+                        "toPorts" not in rule:
+                    return True
+    return False
+
+
+def reach(policies, a, b):
+    """(ports, icmp) a may use towards b; None when nothing."""
+    if denied(policies, "egressDeny", a, b, "to") or \
+            denied(policies, "ingressDeny", b, a, "from"):
+        return None
+    e_ports, e_icmp = allowed(policies, "egress", a, b, "to")
+    i_ports, i_icmp = allowed(policies, "ingress", b, a, "from")
+    ports = intersect(e_ports, i_ports)
+    icmp = e_icmp and i_icmp
+    if ports != ALL and not ports and not icmp:
+        return None
+    return ports, icmp
+
+
+HOST_RE = re.compile(r"^\(\?i\)\^(.*)\(:\[0-9\]\+\)\?\$$")
+
+
+def host_glob(regex, where):
+    """Our anchored Host regex back to the domain glob it was built from."""
+    m = HOST_RE.match(regex)
+    if not m:
+        raise Unsupported(f"{where}: HTTP host {regex!r} is not of our form")
+    glob = m.group(1).replace("[.]", ".").replace("[^.]+", "*")
+    if re.search(r"[\[\]()^$+?\\|]", glob):
+        raise Unsupported(f"{where}: HTTP host {regex!r} is not of our form")
+    return glob
+
+
+def outside(policies, pod, release_wide):
+    """(egress items, dns facts) of pod beyond the release's pods."""
+    items, dns_names, cluster = set(), set(), None
+    lifted = set()
+    if egress_denied_entirely(policies, pod):
+        return items, {"cluster": None, "names": set(), "lifted": set()}
+    for pol in policies:
+        if "egress" not in pol.sections or not pol.applies(pod):
+            continue
+        scope = "release" if release_wide(pol) else "service"
+        for n, rule in enumerate(pol.sections["egress"] or []):
+            w = f"{pol.where} egress[{n}]"
+            ports, entries = rule_ports(rule, w)
+            if "toFQDNs" in rule:
+                names = []
+                for m in rule["toFQDNs"]:
+                    check_keys(m, {"matchPattern"}, w)
+                    names.append(m["matchPattern"])
+                names = frozenset(names)
+                if ports == ALL:
+                    items.add(("domains", scope, names, None, None, None,
+                               None))
+                for plist, entry in entries:
+                    check = check_names = None
+                    if "serverNames" in entry:
+                        check = "tls-sni"
+                        check_names = frozenset(entry["serverNames"])
+                    rules = entry.get("rules") or {}
+                    check_keys(rules, {"http"}, w)
+                    if "http" in rules:
+                        if check:
+                            raise Unsupported(f"{w}: SNI and HTTP at once")
+                        check = "http-host"
+                        hosts = []
+                        for h in rules["http"]:
+                            check_keys(h, {"host"}, w)
+                            hosts.append(host_glob(h["host"], w))
+                        check_names = frozenset(hosts)
+                    for port, proto in plist:
+                        items.add(("domains", scope, names, port, proto,
+                                   check, check_names))
+            for kind, key in (("entity", "toEntities"), ("cidr", "toCIDR")):
+                for name in rule.get(key) or []:
+                    if ports != ALL:
+                        raise Unsupported(f"{w}: {key} limited to ports")
+                    items.add((kind, scope, frozenset([name]), None, None,
+                               None, None))
+                    if kind == "entity" and name in DNS_LIFTING_ENTITIES:
+                        lifted.add(name)
+            for plist, entry in entries:
+                rules = entry.get("rules") or {}
+                if "dns" not in rules:
+                    continue
+                if not rule.get("toEndpoints"):
+                    raise Unsupported(f"{w}: a DNS rule not to endpoints")
+                for d in rules["dns"]:
+                    check_keys(d, {"matchPattern"}, w)
+                    pattern = d["matchPattern"]
+                    if pattern.endswith(".svc.cluster.local"):
+                        cluster = pattern
+                    else:
+                        dns_names.add(pattern)
+    return items, {"cluster": cluster, "names": dns_names, "lifted": lifted}
+
+
+# --- the two sides --------------------------------------------------------
+
+def norm_ports(ports):
+    if ports == ALL or ports == "all":
+        return "all"
+    if isinstance(ports, list):
+        ports = {(p["port"], p["protocol"]) for p in ports}
+    return tuple(sorted(ports))
+
+
+def from_policies(stream_path, explain):
+    with open(stream_path, encoding="utf-8") as f:
+        docs = [d for d in yaml.safe_load_all(f) if d is not None]
+    by_workload = {(s["workload"]["kind"], s["workload"]["name"]): s["name"]
+                   for s in explain["services"]}
+    pods, policies = [], []
+    for n, doc in enumerate(docs, 1):
+        if not isinstance(doc, dict):
+            continue
+        labels = (doc.get("metadata") or {}).get("labels") or {}
+        if doc.get("kind") == "CiliumNetworkPolicy":
+            if str(labels.get(GENERATED_LABEL)) == "true":
+                policies.append(Policy(doc, n))
+            continue
+        if doc.get("kind") == "CiliumClusterwideNetworkPolicy" and \
+                str(labels.get(GENERATED_LABEL)) == "true":
+            raise Unsupported(f"document {n}: a clusterwide policy")
+        for kind, name, template in pod_templates(doc):
+            service = by_workload.get((kind, name))
+            if service is None:
+                continue
+            meta = template.get("metadata") or {}
+            pods.append(Pod(service, meta.get("labels") or {},
+                            explain["namespace"]))
+    found = {p.service for p in pods}
+    missing = sorted(set(by_workload.values()) - found)
+    if missing:
+        raise Unsupported(f"no pod template in the stream for {missing}")
+
+    def release_wide(pol):
+        return all(pol.applies(p) for p in pods)
+
+    facts = {"matrix": set(), "egress": {}, "dns": {}}
+    for a in pods:
+        for b in pods:
+            r = reach(policies, a, b)
+            if r:
+                facts["matrix"].add((a.service, b.service, norm_ports(r[0]),
+                                     r[1]))
+        items, dns = outside(policies, a, release_wide)
+        facts["egress"][a.service] = items
+        facts["dns"][a.service] = dns
+    return facts
+
+
+def from_explain(explain):
+    facts = {"matrix": set(), "egress": {}, "dns": {}}
+    for m in explain["matrix"]:
+        facts["matrix"].add((m["from"], m["to"], norm_ports(m["ports"]),
+                             m["icmp_echo"]))
+    for s in explain["services"]:
+        items = set()
+        for e in s["egress"]:
+            names = frozenset(e["names"])
+            items.add((e["kind"], e["scope"], names, e["port"],
+                       e["protocol"], e["check"],
+                       names if e["check"] else None))
+        facts["egress"][s["name"]] = items
+        facts["dns"][s["name"]] = {
+            "cluster": s["dns"]["cluster"],
+            "names": set(s["dns"]["names"]),
+            "lifted": set(s["dns"]["filtering_lifted_by"]),
+        }
+    return facts
+
+
+def show(item):
+    if isinstance(item, tuple):
+        return "(" + ", ".join(show(i) for i in item) + ")"
+    if isinstance(item, frozenset):
+        return "{" + ", ".join(sorted(item)) + "}"
+    return str(item)
+
+
+def compare(policy_facts, explain_facts):
+    problems = []
+    for what in ("only in the policies", "only in --explain"):
+        a, b = (policy_facts, explain_facts) if what.endswith("policies") \
+            else (explain_facts, policy_facts)
+        for m in sorted(a["matrix"] - b["matrix"], key=show):
+            problems.append(f"reach {show(m)}: {what}")
+        for svc in sorted(a["egress"]):
+            for item in sorted(a["egress"][svc] - b["egress"].get(svc, set()),
+                               key=show):
+                problems.append(f"service {svc} egress {show(item)}: {what}")
+    for svc in sorted(policy_facts["dns"]):
+        p, e = policy_facts["dns"][svc], explain_facts["dns"].get(svc)
+        if p != e:
+            problems.append(f"service {svc} dns: policies say {p}, "
+                            f"--explain says {e}")
+    return problems
+
+
+def main(argv):
+    if len(argv) != 3:
+        print(__doc__.splitlines()[0], file=sys.stderr)
+        return 2
+    with open(argv[2], encoding="utf-8") as f:
+        explain = json.load(f)
+    if explain.get("schema") != 1:
+        print(f"unknown explain schema {explain.get('schema')!r}")
+        return 2
+    try:
+        policy_facts = from_policies(argv[1], explain)
+    except Unsupported as e:
+        print(f"unsupported: {e}")
+        return 2
+    problems = compare(policy_facts, from_explain(explain))
+    for p in problems:
+        print(p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,318 @@
+/*
+ * test_explain — tests of src/reach.c and src/explain.c on sandbox models
+ * built by hand: who may reach whom (a table over networks, ports and
+ * isolation), the egress rules policy.c would emit, DNS names and what
+ * lifts their filtering, and what explain says about kept chart policies
+ * (a field only the plan fills, so only a hand-made model reaches it
+ * here). Agreement with the real policies is tests/explain.sh's job.
+ */
+#include "unit.h"
+#include "buf.h"
+#include "explain.h"
+#include "reach.h"
+
+#include <stdbool.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct model {
+	struct settings st;
+	struct sandbox sb;
+	struct pod_templates pts;
+};
+
+static void add_items(struct strlist *l, const char *items)
+{
+	const char *p = items;
+
+	while (p && *p) {
+		const char *end = strchr(p, ' ');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		strlist_add(l, p, len);
+		p = end ? end + 1 : NULL;
+	}
+}
+
+static struct service *add_service(struct model *m, const char *name,
+				   const char *networks)
+{
+	struct service *svc = sandbox_add_service(&m->sb);
+
+	svc->name = xstrdup(name);
+	svc->where.kind = "Deployment";
+	svc->where.name = "w";
+	svc->where.doc = m->sb.nr;
+	add_items(&svc->networks, networks);
+	if (svc->networks.nr)
+		m->sb.uses_networks = true;
+	m->sb.has_set[SET_RELEASE] = true;
+	return svc;
+}
+
+static void add_service_port(struct service *svc, unsigned port)
+{
+	svc->ports = xgrow(svc->ports, sizeof(*svc->ports), svc->nr_ports + 1,
+			   &svc->alloc_ports);
+	svc->ports[svc->nr_ports++] =
+		(struct service_port){ port, PROTOCOL_TCP };
+}
+
+static void add_domain_port(struct egress *e, unsigned port,
+			    const char *domain)
+{
+	e->ports = xgrow(e->ports, sizeof(*e->ports), e->nr_ports + 1,
+			 &e->alloc_ports);
+	e->ports[e->nr_ports++] = (struct domain_port){
+		port, PROTOCOL_TCP, domain ? xstrdup(domain) : NULL };
+}
+
+static void model_init(struct model *m)
+{
+	memset(m, 0, sizeof(*m));
+	sandbox_init(&m->sb, &m->st);
+	m->sb.release = xstrdup("r");
+	m->sb.namespace = xstrdup("ns");
+	m->sb.prefix = xstrdup("agentenv-r");
+}
+
+static void model_release(struct model *m)
+{
+	sandbox_release(&m->sb);
+	settings_release(&m->st);
+}
+
+/* --- reach_between ------------------------------------------------------- */
+
+struct reach_case {
+	const char *from_networks, *to_networks;	/* "" : none */
+	bool other_networks;	/* a third service puts networks in use */
+	bool from_isolated, to_isolated;
+	bool to_ports;
+	enum reach_kind want;
+	const char *via;		/* the networks, joined with ' ' */
+};
+
+static const struct reach_case reach_cases[] = {
+	/* No networks in the release: everyone, ports if listed. */
+	{ "", "", false, false, false, false, REACH_ALL_PORTS, "" },
+	{ "", "", false, false, false, true, REACH_PORTS, "" },
+	/* Networks: only through a shared one. */
+	{ "a", "a", false, false, false, false, REACH_ALL_PORTS, "a" },
+	{ "a b", "b c", false, false, false, true, REACH_PORTS, "b" },
+	{ "a b", "b a", false, false, false, false, REACH_ALL_PORTS, "b a" },
+	{ "a", "b", false, false, false, false, REACH_NONE, "" },
+	{ "", "a", false, false, false, false, REACH_NONE, "" },
+	{ "a", "", false, false, false, false, REACH_NONE, "" },
+	/* Networks used elsewhere: a service on none admits nobody. */
+	{ "", "", true, false, false, false, REACH_NONE, "" },
+	/* Isolation beats everything, both ways. */
+	{ "", "", false, true, false, false, REACH_NONE, "" },
+	{ "", "", false, false, true, true, REACH_NONE, "" },
+	{ "a", "a", false, false, true, false, REACH_NONE, "" },
+};
+
+START_TEST(test_reach_between)
+{
+	const struct reach_case *c = &reach_cases[_i];
+	struct strlist via = { 0 };
+	struct buf joined = BUF_INIT;
+	struct service *from, *to;
+	struct model m;
+	size_t i;
+
+	model_init(&m);
+	add_service(&m, "from", c->from_networks);
+	add_service(&m, "to", c->to_networks);
+	if (c->other_networks)
+		add_service(&m, "other", "z");
+	from = &m.sb.services[0];
+	to = &m.sb.services[1];
+	from->isolated = c->from_isolated;
+	to->isolated = c->to_isolated;
+	if (c->to_ports)
+		add_service_port(to, 80);
+	ck_assert_int_eq(reach_between(&m.sb, from, to, &via), c->want);
+	for (i = 0; i < via.nr; i++)
+		buf_addf(&joined, "%s%s", i ? " " : "", via.items[i]);
+	ck_assert_str_eq(joined.data, c->via);
+	buf_release(&joined);
+	strlist_release(&via);
+	model_release(&m);
+}
+END_TEST
+
+/* --- reach_egress and reach_dns ------------------------------------------ */
+
+static void describe(struct buf *b, const struct allows *al)
+{
+	size_t i, j;
+
+	for (i = 0; i < al->nr; i++) {
+		const struct allow *a = &al->items[i];
+
+		buf_addf(b, "%s%s:", a->own ? "own " : "", a->kind ==
+			 ALLOW_DOMAINS ? "fqdn" : a->kind == ALLOW_ENTITY ?
+			 "entity" : "cidr");
+		for (j = 0; j < a->nr_names; j++)
+			buf_addf(b, "%s%s", j ? "," : "", a->names[j]);
+		if (a->port)
+			buf_addf(b, "@%u", a->port);
+		if (a->check != CHECK_NONE)
+			buf_adds(b, a->check == CHECK_TLS_SNI ? "+sni" : "+host");
+		buf_addch(b, ';');
+	}
+}
+
+START_TEST(test_egress_as_policy_emits_it)
+{
+	struct model m;
+	struct service *svc, *quiet, *off;
+	struct allows al = { 0 };
+	struct buf b = BUF_INIT;
+	struct dns_reach dns;
+
+	model_init(&m);
+	add_items(&m.st.egress.domains, "a.org");
+	add_domain_port(&m.st.egress, 22, NULL);
+	add_domain_port(&m.st.egress, 8443, "a.org");
+	add_items(&m.st.egress.cidrs, "10.0.0.0/8");
+	svc = add_service(&m, "svc", "");
+	add_items(&svc->egress.domains, "*");
+	add_items(&svc->egress.entities, "host");
+	/* Ports without an own domain: policy.c emits no rule for them. */
+	quiet = add_service(&m, "quiet", "");
+	add_domain_port(&quiet->egress, 2222, "a.org");
+	off = add_service(&m, "off", "");
+	add_items(&off->egress.domains, "b.org");
+	off->isolated = true;
+
+	reach_egress(&m.sb, svc, &al);
+	describe(&b, &al);
+	ck_assert_str_eq(b.data, "fqdn:a.org@443+sni;fqdn:a.org@80+host;"
+			 "fqdn:a.org@22;fqdn:a.org@8443;cidr:10.0.0.0/8;"
+			 "own fqdn:*;own entity:host;");
+	allows_release(&al);
+	buf_reset(&b);
+	reach_egress(&m.sb, quiet, &al);
+	describe(&b, &al);
+	ck_assert_str_eq(b.data, "fqdn:a.org@443+sni;fqdn:a.org@80+host;"
+			 "fqdn:a.org@22;fqdn:a.org@8443;cidr:10.0.0.0/8;");
+	allows_release(&al);
+	reach_egress(&m.sb, off, &al);
+	ck_assert_uint_eq(al.nr, 0);
+	allows_release(&al);
+
+	reach_dns(&m.sb, svc, &dns);
+	ck_assert(dns.cluster);
+	ck_assert_str_eq(dns.cluster_pattern, "*.ns.svc.cluster.local");
+	ck_assert_uint_eq(dns.names.nr, 2);
+	ck_assert_str_eq(dns.names.items[0], "a.org");
+	ck_assert_str_eq(dns.names.items[1], "*");
+	ck_assert_uint_eq(dns.lifted_by.nr, 1);
+	ck_assert_str_eq(dns.lifted_by.items[0], "host");
+	dns_reach_release(&dns);
+	reach_dns(&m.sb, off, &dns);
+	ck_assert(!dns.cluster);
+	ck_assert_uint_eq(dns.names.nr + dns.lifted_by.nr, 0);
+	dns_reach_release(&dns);
+	buf_release(&b);
+	model_release(&m);
+}
+END_TEST
+
+/* --- explain_write -------------------------------------------------------- */
+
+struct format_case {
+	enum output_form form;
+	const char *want[4];		/* substrings of the output */
+};
+
+static const struct format_case format_cases[] = {
+	{ OUTPUT_EXPLAIN_TEXT, {
+		"chart policies kept with agentenv.io/keep-policy (not "
+		"analysed",
+		"  NetworkPolicy/allow-metrics\n",
+		"  CiliumNetworkPolicy/extra\n",
+		"lifted by entity world" } },
+	{ OUTPUT_EXPLAIN_JSON, {
+		"\"kept_policies\": [\n    \"NetworkPolicy/allow-metrics\",\n"
+		"    \"CiliumNetworkPolicy/extra\"\n  ]",
+		"\"schema\": 1,",
+		"\"filtering_lifted_by\": [\n          \"world\"",
+		"\"isolated\": false" } },
+	{ OUTPUT_EXPLAIN_DOT, {
+		"digraph sandbox {",
+		"\"web\" -> \"web\" [label=\"80/TCP\"];",
+		"internet [shape=ellipse",
+		"entity world" } },
+};
+
+START_TEST(test_explain_formats)
+{
+	const struct format_case *c = &format_cases[_i];
+	struct buf out = BUF_INIT;
+	struct service *web;
+	struct model m;
+	size_t i;
+
+	model_init(&m);
+	add_items(&m.st.egress.entities, "world");
+	web = add_service(&m, "web", "");
+	add_service_port(web, 80);
+	add_items(&m.sb.kept_policies,
+		  "NetworkPolicy/allow-metrics CiliumNetworkPolicy/extra");
+	explain_write(&out, &m.sb, &m.pts, c->form);
+	for (i = 0; i < ARRAY_SIZE(c->want) && c->want[i]; i++)
+		ck_assert_msg(strstr(out.data, c->want[i]) != NULL,
+			      "no '%s' in:\n%s", c->want[i], out.data);
+	buf_release(&out);
+	model_release(&m);
+}
+END_TEST
+
+/* Nothing to sandbox: no release, and still a well-formed answer. */
+START_TEST(test_explain_nothing)
+{
+	static const char *const want[] = {
+		"no sandboxed workload in the stream",
+		"digraph sandbox {\n",
+		"\"release\": null,",
+	};
+	static const enum output_form forms[] = {
+		OUTPUT_EXPLAIN_TEXT, OUTPUT_EXPLAIN_DOT, OUTPUT_EXPLAIN_JSON,
+	};
+	struct settings st = { 0 };
+	struct pod_templates pts = { 0 };
+	struct sandbox sb;
+	size_t i;
+
+	sandbox_init(&sb, &st);
+	for (i = 0; i < ARRAY_SIZE(forms); i++) {
+		struct buf out = BUF_INIT;
+
+		explain_write(&out, &sb, &pts, forms[i]);
+		ck_assert_msg(strstr(out.data, want[i]) != NULL, "no '%s' in:\n"
+			      "%s", want[i], out.data);
+		buf_release(&out);
+	}
+	sandbox_release(&sb);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *suite = suite_create("explain");
+	TCase *tc = tcase_create("explain");
+
+	tcase_add_loop_test(tc, test_reach_between, 0,
+			    (int)ARRAY_SIZE(reach_cases));
+	tcase_add_test(tc, test_egress_as_policy_emits_it);
+	tcase_add_loop_test(tc, test_explain_formats, 0,
+			    (int)ARRAY_SIZE(format_cases));
+	tcase_add_test(tc, test_explain_nothing);
+	suite_add_tcase(suite, tc);
+	return suite;
+}
+
+UNIT_MAIN(make_suite)
