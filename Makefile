@@ -1,18 +1,20 @@
 # agentenv-post — a Helm post-renderer that sandboxes every pod of a chart.
 #
-#   make              build ./agentenv-post
+#   make              build ./agentenv-post and ./agentenv-helm
 #   make test         build and run the whole test suite (tests/run-all)
 #   make unit         only the Check unit tests
 #   make check-asan   the test suite again under AddressSanitizer + UBSan
 #   make bench        benchmarks (scripts/bench), results for BENCHMARKS.md
 #   make fuzz         a bounded libFuzzer run over the whole program path
-#   make install      PREFIX=/usr/local DESTDIR= : the binary into $(PREFIX)/bin
-#   make static       a fully static binary (what the Helm plugin tarball ships)
+#   make install      PREFIX=/usr/local DESTDIR= : both into $(PREFIX)/bin
+#   make static       fully static binaries (what the Helm plugin tarball ships)
 #   make docs         docs/multi-service.{txt,svg}: --explain of the example chart
 
 PREFIX  ?= /usr/local
 # The program; the sanitizer builds put theirs in their own BUILD folder.
 PROGRAM ?= agentenv-post
+# agentenv-helm, the drop-in `helm` for k8s_sandbox, beside it.
+HELM_PROGRAM ?= $(patsubst ./%,%,$(dir $(PROGRAM))agentenv-helm)
 BINDIR  ?= $(PREFIX)/bin
 BUILD   ?= build
 CC      ?= cc
@@ -32,6 +34,9 @@ CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
 YAML_LIBS    = $(shell $(PKG_CONFIG) --libs yaml-0.1)
 
 LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
+# The wrapper needs no libfyaml: only these objects.
+HELM_OBJ = $(BUILD)/cmd-agentenv-helm.o $(BUILD)/helmcli.o $(BUILD)/words.o \
+	   $(BUILD)/buf.o $(BUILD)/diag.o
 LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/templates.o
 HEADERS  = $(wildcard src/*.h)
 TEMPLATES = $(sort $(wildcard templates/*))
@@ -42,10 +47,16 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 	clean static docs
 .DELETE_ON_ERROR:
 
-all: $(PROGRAM)
+all: $(PROGRAM) $(HELM_PROGRAM)
 
 $(PROGRAM): $(BUILD)/main.o $(LIB_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(HELM_PROGRAM): $(HELM_OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
+
+$(BUILD)/cmd-%.o: cmd/%.c $(HEADERS) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/%.o: src/%.c $(HEADERS) $(BUILD)/templates.h | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -71,15 +82,16 @@ $(BUILD)/yaml-reparse: tests/yaml-reparse.c | $(BUILD)
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do CK_FORK=yes $$t; done
 
-test: $(PROGRAM) $(UNIT_BIN) $(BUILD)/yaml-reparse
-	AGENTENV_BIN=$(CURDIR)/$(PROGRAM) tests/run-all $(BUILD)
+test: $(PROGRAM) $(HELM_PROGRAM) $(UNIT_BIN) $(BUILD)/yaml-reparse
+	AGENTENV_BIN=$(CURDIR)/$(PROGRAM) \
+		AGENTENV_HELM_BIN=$(CURDIR)/$(HELM_PROGRAM) tests/run-all $(BUILD)
 
 check-asan:
 	$(MAKE) BUILD=build-asan PROGRAM=build-asan/agentenv-post \
 		CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined' AGENTENV_SLOWDOWN=5 test
 
-check-valgrind: $(PROGRAM) $(UNIT_BIN) $(BUILD)/yaml-reparse
+check-valgrind: $(PROGRAM) $(HELM_PROGRAM) $(UNIT_BIN) $(BUILD)/yaml-reparse
 	AGENTENV_SLOWDOWN=30 AGENTENV_WRAP='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' \
 		tests/run-all $(BUILD)
 
@@ -104,15 +116,18 @@ docs: $(PROGRAM)
 	mv docs/multi-service.txt.tmp docs/multi-service.txt
 	mv docs/multi-service.svg.tmp docs/multi-service.svg
 
-static: $(BUILD)/main.o $(LIB_OBJ)
-	$(CC) $(ALL_CFLAGS) -static -o agentenv-post $^ $(shell $(PKG_CONFIG) --static --libs libfyaml)
+static: $(BUILD)/main.o $(LIB_OBJ) $(HELM_OBJ)
+	$(CC) $(ALL_CFLAGS) -static -o agentenv-post $(BUILD)/main.o $(LIB_OBJ) \
+		$(shell $(PKG_CONFIG) --static --libs libfyaml)
+	$(CC) $(ALL_CFLAGS) -static -o agentenv-helm $(HELM_OBJ)
 
-install: $(PROGRAM)
+install: $(PROGRAM) $(HELM_PROGRAM)
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 $(PROGRAM) $(DESTDIR)$(BINDIR)/agentenv-post
+	install -m 0755 $(HELM_PROGRAM) $(DESTDIR)$(BINDIR)/agentenv-helm
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/agentenv-post
+	rm -f $(DESTDIR)$(BINDIR)/agentenv-post $(DESTDIR)$(BINDIR)/agentenv-helm
 
 clean:
-	rm -rf build build-asan build-fuzz agentenv-post
+	rm -rf build build-asan build-fuzz agentenv-post agentenv-helm

@@ -122,12 +122,22 @@ void diag_clear(void)
 	error_count = 0;
 }
 
+/* Set by agentenv-helm: a file of this run's own, which it shows. */
+static const char *private_log(void)
+{
+	const char *log = getenv("AGENTENV_POST_LOG");
+
+	return log && *log ? log : NULL;
+}
+
 char *diag_log_path(void)
 {
 	const char *cache = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
 	struct buf path = BUF_INIT;
 
+	if (private_log())
+		return xstrdup(private_log());
 	if (cache && *cache)
 		buf_addf(&path, "%s/agentenv-post/last-error.log", cache);
 	else if (home && *home)
@@ -190,7 +200,12 @@ static void write_helm_plugin_sinks(const char *text, size_t len)
 		buf_addf(&hint, "agentenv-post: these messages are also in "
 			 "%s\n", path);
 	}
-	fd = open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	/*
+	 * agentenv-helm prints the private log on its own stderr, for that
+	 * install only: concurrent installs must not share a terminal.
+	 */
+	fd = private_log() ? -1 :
+	     open("/dev/tty", O_WRONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd >= 0) {
 		write_all(fd, text, len);
 		write_all(fd, hint.data, hint.len);
@@ -206,6 +221,13 @@ static int running_as_helm_plugin(void)
 	const char *name = getenv("HELM_PLUGIN_NAME");
 
 	return name && *name;
+}
+
+void diag_usage(const char *text, size_t len)
+{
+	write_all(STDERR_FILENO, text, len);
+	if (running_as_helm_plugin())
+		write_helm_plugin_sinks(text, len);
 }
 
 void diag_flush(void)

@@ -21,7 +21,10 @@
  * Helm 4 hides a plugin's stderr, so when run as a Helm plugin
  * (HELM_PLUGIN_NAME set) diag_flush() also writes the messages to the
  * controlling terminal, when one can be opened, and to the log file
- * diag_log_path() names.
+ * diag_log_path() names. AGENTENV_POST_LOG (set by agentenv-helm, one
+ * file per Helm run) replaces that log file and the terminal: the
+ * wrapper prints the file on Helm's stderr, so concurrent installs never
+ * show each other's messages.
  */
 #ifndef AGENTENV_DIAG_H
 #define AGENTENV_DIAG_H
@@ -49,6 +52,13 @@ void diag_error(const struct where *w, const char *fmt, ...)
 void diag_warning(const struct where *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 size_t diag_error_count(void);
+
+/*
+ * A usage error, already formatted: to stderr and, run as a Helm plugin,
+ * where diag_flush() writes errors (a bad --post-renderer-args is hidden
+ * by Helm 4 like any other refusal).
+ */
+void diag_usage(const char *text, size_t len);
 
 /* Write what was collected (errors and warnings) and forget it. */
 void diag_flush(void);

@@ -106,6 +106,7 @@ int main(int argc, char **argv)
 	}
 	if (values_path)
 		values_load(&st, values_path);
+	values_add_options(&st);
 	input = read_stdin(&len);
 	if (diag_error_count()) {
 		free(input);

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "buf.h"
+#include "inject.h"
+#include "values.h"
 
 struct option_state {
 	struct settings *st;
@@ -36,6 +38,10 @@ static const char usage_text[] =
 "  --allow-cidr C        release-wide egress to CIDR C (repeatable)\n"
 "  --allow-entity E      release-wide egress to Cilium entity E\n"
 "  --sidecar FORM        auto (default), native or container\n"
+"  --annotation K=V      add annotation K=V to every pod and generated\n"
+"                        object (repeatable; over --values annotations)\n"
+"  --label K=V           the same for a label (over --values labels)\n"
+"  --coredns-image IMG   the CoreDNS sidecar's image (over --values)\n"
 "  --check               validate only: diagnostics, nothing on stdout\n"
 "  --drop-chart-policies drop the chart's network policies that select\n"
 "                        sandboxed pods (refused otherwise), naming each\n"
@@ -51,9 +57,13 @@ static const char usage_text[] =
 static void usage_error(struct option_state *os, const char *fmt,
 			const char *a, const char *b)
 {
-	fputs("agentenv-post: usage: ", stderr);
-	fprintf(stderr, fmt, a, b);
-	fputs("\n(see agentenv-post --help)\n", stderr);
+	struct buf msg = BUF_INIT;
+
+	buf_adds(&msg, "agentenv-post: usage: ");
+	buf_addf(&msg, fmt, a, b);
+	buf_adds(&msg, "\n(see agentenv-post --help)\n");
+	diag_usage(msg.data, msg.len);
+	buf_release(&msg);
 	os->result = OPTIONS_USAGE;
 }
 
@@ -138,6 +148,66 @@ static void opt_drop_chart_policies(struct option_state *os,
 	os->st->drop_chart_policies = true;
 }
 
+/*
+ * --annotation and --label: "KEY=VALUE", checked as --values checks its
+ * annotations and labels; kept as given for values_add_options().
+ * agentenv-helm passes the annotations.*, labels.* of --set this way.
+ */
+static void opt_string_pair(struct option_state *os, const char *arg,
+			    const char *option, struct strlist *into,
+			    bool label)
+{
+	const char *eq = strchr(arg, '=');
+	struct buf msg = BUF_INIT;
+	const char *why;
+
+	if (!eq)
+		buf_addf(&msg, "%s '%s': write KEY=VALUE", option, arg);
+	else if (!valid_label_key(arg, (size_t)(eq - arg), &why))
+		buf_addf(&msg, "%s '%s': the key %s", option, arg, why);
+	else if (is_reserved_key(arg, (size_t)(eq - arg)))
+		buf_addf(&msg, "%s '%s': the sandbox sets that key itself "
+			 "(agentenv.io/*, inspect/service, "
+			 "app.kubernetes.io/instance, " NETWORK_LABEL_PREFIX
+			 "*): set it in the chart, if at all", option, arg);
+	else if (label && !valid_label_value(eq + 1, strlen(eq + 1), &why))
+		buf_addf(&msg, "%s '%s': the value %s", option, arg, why);
+	else
+		strlist_add(into, arg, strlen(arg));
+	if (msg.len)
+		usage_error(os, "%s%s", msg.data, "");
+	buf_release(&msg);
+}
+
+static void opt_annotation(struct option_state *os, const char *arg)
+{
+	opt_string_pair(os, arg, "--annotation", &os->st->option_annotations,
+			false);
+}
+
+static void opt_label(struct option_state *os, const char *arg)
+{
+	opt_string_pair(os, arg, "--label", &os->st->option_labels, true);
+}
+
+/* An image reference as --values corednsImage takes it: no blanks, '#'. */
+static void opt_coredns_image(struct option_state *os, const char *arg)
+{
+	const char *p;
+
+	for (p = arg; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == '#' ||
+		    (unsigned char)*p >= 0x7f)
+			break;
+	if (!*arg || *p) {
+		usage_error(os, "--coredns-image '%s': not an image reference "
+			    "such as coredns/coredns:1.14.6%s", arg, "");
+		return;
+	}
+	free(os->st->option_coredns_image);
+	os->st->option_coredns_image = xstrdup(arg);
+}
+
 static void opt_check(struct option_state *os, const char *arg)
 {
 	(void)arg;
@@ -204,6 +274,9 @@ static const struct option_def option_table[] = {
 	{ "--allow-cidr", true, opt_allow_cidr },
 	{ "--allow-entity", true, opt_allow_entity },
 	{ "--sidecar", true, opt_sidecar },
+	{ "--annotation", true, opt_annotation },
+	{ "--label", true, opt_label },
+	{ "--coredns-image", true, opt_coredns_image },
 	{ "--check", false, opt_check },
 	{ "--drop-chart-policies", false, opt_drop_chart_policies },
 	{ "--explain", false, opt_explain },

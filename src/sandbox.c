@@ -83,6 +83,9 @@ void settings_release(struct settings *st)
 	free(st->release);
 	free(st->namespace);
 	egress_release(&st->egress);
+	strlist_release(&st->option_annotations);
+	strlist_release(&st->option_labels);
+	free(st->option_coredns_image);
 	if (st->label_pairs)
 		ynode_free_pairs(st->label_pairs, st->label_pairs_nr);
 	if (st->values_doc)

@@ -143,6 +143,13 @@ struct settings {
 	struct fy_node *coredns_command;
 	struct fy_node *coredns_security_context;
 	struct fy_node *image_pull_secrets;
+	/*
+	 * --annotation K=V, --label K=V ("K=V" items, validated) and
+	 * --coredns-image: applied over --values by values_add_options().
+	 */
+	struct strlist option_annotations;
+	struct strlist option_labels;
+	char *option_coredns_image;
 };
 
 void settings_release(struct settings *st);

@@ -142,7 +142,7 @@ static void read_domain_ports(struct values_ctx *vc, struct fy_node *list)
  * every pod (app.kubernetes.io/instance: other) or opt it out
  * (agentenv.io/inject: "false").
  */
-static bool is_reserved_key(const char *key, size_t len)
+bool is_reserved_key(const char *key, size_t len)
 {
 	static const char *const exact[] = { "inspect/service",
 		"app.kubernetes.io/instance" };
@@ -471,4 +471,71 @@ bool values_load(struct settings *st, const char *path)
 	ok = values_load_text(st, text.data, text.len, path);
 	buf_release(&text);
 	return ok;
+}
+
+/* Set each "KEY=VALUE" of pairs in root[field]; returns that mapping. */
+static struct fy_node *add_pairs(struct fy_node *root, const char *field,
+				 struct fy_node *map,
+				 const struct strlist *pairs)
+{
+	struct fy_document *d = fy_node_document(root);
+	size_t i;
+
+	if (!pairs->nr)
+		return map;
+	if (!map)
+		map = ynode_want_mapping(root, field);
+	if (!map)
+		BUG("--values %s is neither a mapping nor refused", field);
+	for (i = 0; i < pairs->nr; i++) {
+		char *key = xstrdup(pairs->items[i]);
+		char *eq = strchr(key, '=');
+
+		if (!eq)
+			BUG("option pair '%s' without '='", key);
+		*eq = '\0';
+		ynode_set(map, key, ynode_quoted(d, eq + 1));
+		free(key);
+	}
+	return map;
+}
+
+void values_add_options(struct settings *st)
+{
+	struct fy_node *root;
+
+	if (!st->option_annotations.nr && !st->option_labels.nr &&
+	    !st->option_coredns_image)
+		return;
+	if (diag_error_count())
+		return;		/* --values was refused: exit 1 follows */
+	if (!st->values_doc) {
+		st->values_doc = fy_document_create(NULL);
+		if (!st->values_doc)
+			die("out of memory (values)");
+	}
+	root = fy_document_root(st->values_doc);
+	if (!root) {
+		root = fy_node_create_mapping(st->values_doc);
+		if (!root || fy_document_set_root(st->values_doc, root))
+			die("out of memory (values)");
+	}
+	if (!ynode_is_mapping(root))
+		BUG("--values root is neither a mapping nor refused");
+	st->annotations = add_pairs(root, "annotations", st->annotations,
+				    &st->option_annotations);
+	st->labels = add_pairs(root, "labels", st->labels,
+			       &st->option_labels);
+	if (st->option_labels.nr) {	/* the copy values_load made is stale */
+		if (st->label_pairs)
+			ynode_free_pairs(st->label_pairs, st->label_pairs_nr);
+		st->label_pairs = ynode_string_pairs(st->labels,
+						     &st->label_pairs_nr);
+	}
+	if (st->option_coredns_image) {
+		ynode_set(root, "corednsImage",
+			  ynode_quoted(st->values_doc,
+				       st->option_coredns_image));
+		st->coredns_image = ynode_get(root, "corednsImage");
+	}
 }

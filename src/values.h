@@ -22,4 +22,18 @@ bool values_load(struct settings *st, const char *path);
 bool values_load_text(struct settings *st, const char *text, size_t len,
 		      const char *name);
 
+/*
+ * A label or annotation key the sandbox relies on (agentenv.io/...,
+ * inspect/service, app.kubernetes.io/instance, the network labels): not
+ * settable release-wide, by --values or by --annotation/--label.
+ */
+bool is_reserved_key(const char *key, size_t len);
+
+/*
+ * Apply --annotation, --label and --coredns-image (already validated by
+ * options) over what --values set: the command line wins for a key both
+ * set. Call after values_load(); does nothing when --values was refused.
+ */
+void values_add_options(struct settings *st);
+
 #endif

@@ -482,7 +482,7 @@ fi
 # install hook runs make in it, which must not touch this checkout).
 src=$tmp/src/agentenv-post
 mkdir -p "$src/scripts"
-cp -R "$TOP/Makefile" "$TOP/VERSION" "$TOP/src" "$TOP/templates" \
+cp -R "$TOP/Makefile" "$TOP/VERSION" "$TOP/src" "$TOP/cmd" "$TOP/templates" \
 	"$TOP/plugin.yaml" "$TOP/plugin" "$src/"
 cp "$TOP/scripts/embed-templates" "$src/scripts/"
 
@@ -499,12 +499,12 @@ fi
 h4 plugin uninstall agentenv-post >/dev/null 2>&1
 
 o=$tmp/h4-install-src
-name="helm4 plugin install <source dir>: the install hook builds agentenv-post"
+name="helm4 plugin install <source dir>: the install hook builds agentenv-post and agentenv-helm"
 pdir=$tmp/data-v4/plugins/agentenv-post
 if ! run "$o" h4 plugin install "$src"; then
 	helm_failed "$name" "$o"
-elif [ ! -x "$pdir/agentenv-post" ]; then
-	fail_lines "$name" "no $pdir/agentenv-post
+elif [ ! -x "$pdir/agentenv-post" ] || [ ! -x "$pdir/agentenv-helm" ]; then
+	fail_lines "$name" "no $pdir/agentenv-post or agentenv-helm
 $(tail -3 "$o.err")"
 elif [ "$("$pdir/agentenv-post" --version)" != "$("$BIN" --version)" ]; then
 	fail "$name" "it built $("$pdir/agentenv-post" --version)"
@@ -682,7 +682,7 @@ fi
 # The tarball users pass around: plugin/package stages only what the
 # plugin needs, with a static binary, and runs `helm plugin package`.
 o=$tmp/package
-name="plugin/package: agentenv-post-$v.tgz with plugin.yaml, the hook and a static binary"
+name="plugin/package: agentenv-post-$v.tgz with plugin.yaml, the hook and static agentenv-post and agentenv-helm"
 tgz=$tmp/pkg/agentenv-post-$v.tgz
 if ! run "$o" env HELM="$HELM4" "$TOP/plugin/package" -d "$tmp/pkg"; then
 	helm_failed "$name" "$o"
@@ -692,6 +692,7 @@ $(tail -3 "$o.err")"
 else
 	tar -tzf "$tgz" | sed 's,/$,,' | sort >"$tmp/tgz.list"
 	printf '%s\n' agentenv-post agentenv-post/agentenv-post \
+		agentenv-post/agentenv-helm \
 		agentenv-post/plugin.yaml agentenv-post/plugin \
 		agentenv-post/plugin/install-hook >"$tmp/tgz.want"
 	grep -q README.md "$tmp/tgz.list" &&
@@ -702,8 +703,9 @@ else
 	if ! cmp -s "$tmp/tgz.list" "$tmp/tgz.want"; then
 		fail_lines "$name" "$(diff "$tmp/tgz.want" "$tmp/tgz.list")"
 	elif command -v readelf >/dev/null 2>&1 &&
-		readelf -l "$tmp/tgz/agentenv-post/agentenv-post" | grep -q INTERP; then
-		fail "$name" "the binary is dynamically linked"
+		readelf -l "$tmp/tgz/agentenv-post/agentenv-post" \
+			"$tmp/tgz/agentenv-post/agentenv-helm" | grep -q INTERP; then
+		fail "$name" "a binary is dynamically linked"
 	else
 		pass "$name"
 	fi
