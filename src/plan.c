@@ -216,6 +216,26 @@ static void check_sandbox_labels(const struct sandbox *sb,
 	}
 }
 
+/*
+ * Entities that reach kube-dns at L3 (cluster, host, all) let a pod send
+ * any DNS query past Cilium's DNS proxy; world and all make the DNS rule
+ * allow every name. agent-env has the same property: say so.
+ */
+static void warn_dns_lifting(const struct egress *e, const struct where *w,
+			     const char *whose)
+{
+	static const char *const lifting[] = { "cluster", "host", "all",
+		"world" };
+	size_t i;
+
+	for (i = 0; i < sizeof(lifting) / sizeof(lifting[0]); i++)
+		if (strlist_has(&e->entities, lifting[i]))
+			diag_warning(w, "%s allows the entity '%s', which lifts "
+				     "the policies' DNS filtering: the pods "
+				     "may look up any name (as under "
+				     "agent-env)", whose, lifting[i]);
+}
+
 static char *find_release(const struct settings *st,
 			  const struct pod_templates *pts)
 {
@@ -540,12 +560,16 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 	name_services(sb, s, pts);
 	check_domain_ports(&sb->settings->egress, NULL, NULL,
 			   "allowDomainsPorts");
+	warn_dns_lifting(&sb->settings->egress, NULL, "the release");
 	for (i = 0; i < sb->nr; i++) {
 		struct service *svc = &sb->services[i];
 
 		check_domain_ports(&svc->egress, &sb->settings->egress,
 				   &svc->where, "metadata.annotations[\""
 				   ANNOTATION_PREFIX "allow-domains-ports\"]");
+		warn_dns_lifting(&svc->egress, &svc->where,
+				 "metadata.annotations[\"" ANNOTATION_PREFIX
+				 "allow-entities\"]");
 		if (svc->networks.nr)
 			sb->uses_networks = true;
 		sb->has_set[svc->set] = true;
