@@ -444,6 +444,25 @@ else
 	pass "stdin a directory"
 fi
 
+# --- Ways around the sandbox (issue "Fail closed") --------------------------
+
+# testdata/hostile/bypass-*.yaml: each pod would leave unsandboxed, or
+# the sandbox weaker, if accepted; its "# expect: WORD" line names what
+# the refusal must say.
+for file in "$HOSTILE"/bypass-*.yaml; do
+	[ -f "$file" ] || continue
+	word=$(sed -n 's/^# expect: *//p' "$file" | head -1)
+	name=$(basename "$file" .yaml)
+	refuse "bypass: ${name#bypass-}" "$file" "$word" \
+		--release r --namespace ns
+done
+printf 'labels:\n  app.kubernetes.io/instance: other\n' >"$tmp/values.yaml"
+refuse "bypass: --values relabels every pod out of the policies" \
+	"$HOSTILE/valid.yaml" 'the sandbox.s own' --values "$tmp/values.yaml"
+printf 'annotations:\n  agentenv.io/inject: "false"\n' >"$tmp/values.yaml"
+refuse "bypass: --values opts every pod out" \
+	"$HOSTILE/valid.yaml" 'the sandbox.s own' --values "$tmp/values.yaml"
+
 # --- What fuzzing found -----------------------------------------------------
 
 for file in "$HOSTILE"/crash-*.yaml; do
