@@ -163,6 +163,42 @@ for dir in "$TOP"/testdata/reference/*/; do
 	fi
 done
 
+# The comparison covers the deny rules of network isolation: agent-env
+# isolates a service with ingressDeny and egressDeny to all entities, and
+# none of its reference values isolates one, so prove on two one-policy
+# streams that a missing or different deny rule is a difference.
+if [ -n "$have_yaml" ]; then
+	deny_policy() {
+		printf 'apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicy\n'
+		printf 'metadata: {name: %s-svc-x-isolate}\n' "$1"
+		printf 'spec:\n  endpointSelector: {matchLabels: {a: b}}\n'
+		[ -n "$2" ] && printf '  ingressDeny: [{fromEntities: [%s]}]\n' "$2"
+		[ -n "$3" ] && printf '  egressDeny: [{toEntities: [%s]}]\n' "$3"
+	}
+	for variant in "all|" "|all" "world|all" "all|world"; do
+		deny_policy agentenv-my-release "${variant%|*}" "${variant#*|}" \
+			>"$tmp/ours.yaml"
+		deny_policy agent-env-my-release all all >"$tmp/ref.yaml"
+		if "$PYTHON" "$COMPARE" "$tmp/ours.yaml" "$tmp/ref.yaml" \
+			>"$tmp/cmp" 2>&1; then
+			fail "reference: ingressDeny/egressDeny are compared ($variant)" \
+				"refcompare.py found no difference"
+		elif ! grep -q 'Deny' "$tmp/cmp"; then
+			fail "reference: ingressDeny/egressDeny are compared ($variant)" \
+				"$(head -3 "$tmp/cmp")"
+		else
+			pass "reference: ingressDeny/egressDeny are compared ($variant)"
+		fi
+	done
+	deny_policy agentenv-my-release all all >"$tmp/ours.yaml"
+	if "$PYTHON" "$COMPARE" "$tmp/ours.yaml" "$tmp/ref.yaml" >"$tmp/cmp" 2>&1
+	then
+		pass "reference: equal deny rules compare equal"
+	else
+		fail "reference: equal deny rules compare equal" "$(head -3 "$tmp/cmp")"
+	fi
+fi
+
 # Every agent-env values file has its folder here.
 if [ -d "$REFERENCE/values" ]; then
 	missing=
