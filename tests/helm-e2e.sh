@@ -187,9 +187,9 @@ for d in docs:
                 % ident(d))
         continue
     w = ident(d)
-    svc = labels(pod).get("inspect/service") or ""
+    svc = labels(pod).get("agentenv.io/service") or ""
     if not svc:
-        bad("%s: no inspect/service label" % w)
+        bad("%s: no agentenv.io/service label" % w)
     if hook:
         evs, svcs = hook_groups.setdefault(set_infix(hook_events(d)),
                                            (set(), set()))
