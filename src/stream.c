@@ -98,12 +98,12 @@ static void report_one(void *data, int line, int column, const char *msg)
 
 /*
  * One fy_diag for the whole stream collects libfyaml's parse errors so
- * they are reported through diag, with the stream's line numbers.
+ * they are reported through diag, with the stream's line numbers. Returns
+ * how many the last parse collected.
  */
-static void report_parse_errors(struct stream *s, struct doc *d)
+static size_t report_parse_errors(struct stream *s, struct doc *d)
 {
-	if (!ynode_report_errors(s->diag, &s->diag_seen, report_one, d))
-		diag_error(&d->where, "not valid YAML");
+	return ynode_report_errors(s->diag, &s->diag_seen, report_one, d);
 }
 
 /* A field that must be a string; NULL when absent (or refused). */
@@ -194,6 +194,7 @@ bool doc_load(struct stream *s, struct doc *d)
 			 FYPCF_DISABLE_ACCELERATORS,
 		.diag = s->diag,
 	};
+	size_t errors;
 
 	if (d->fyd)
 		return d->valid;
@@ -217,8 +218,18 @@ bool doc_load(struct stream *s, struct doc *d)
 	if (d->described)
 		return d->fyd != NULL;
 	d->described = true;
-	if (!d->fyd) {
-		report_parse_errors(s, d);
+	/*
+	 * libfyaml builds the first document of the text and may still
+	 * have collected errors after it (a directive after a document, no
+	 * "---" before the next): a document is good only when its whole
+	 * text parsed without one. Otherwise a later load could fail where
+	 * this one did not.
+	 */
+	errors = report_parse_errors(s, d);
+	if (!errors && !d->fyd)
+		diag_error(&d->where, "not valid YAML");
+	if (errors || !d->fyd) {
+		doc_unload(d);
 		return false;
 	}
 	describe(s, d);
