@@ -43,7 +43,10 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
  * Append s as a YAML double-quoted scalar: "..." with '"', '\\' and every
  * control byte escaped, so no value can break out of its scalar, whatever
  * it holds. Bytes >= 0x80 are copied: s must be valid UTF-8 (every string
- * that reaches here came through libfyaml, which checks that).
+ * that reaches here came through libfyaml, which checks that). The escapes
+ * are those libfyaml's emitter writes (\n, \t, \e, \x01, \N, ...), so text
+ * written with it is byte for byte what a tree would have been emitted as.
+ * The one quoting function of the program.
  */
 void buf_add_yaml_quoted(struct buf *b, const char *s, size_t len);
 

@@ -112,7 +112,7 @@ int postrender(const struct settings *st, char *input, size_t len,
 	if (diag_error_count() || !sandboxed)
 		goto write;
 	edit_documents(&s, &pts, &sb);
-	generate_all(&s, &sb);
+	generate_all(&s, &sb, &s.generated);
 	if (!sb.namespace)
 		diag_warning(NULL, "no namespace known (no --namespace, "
 			     "HELM_NAMESPACE or metadata.namespace): the "

@@ -13,6 +13,7 @@
 void stream_init(struct stream *s)
 {
 	memset(s, 0, sizeof(*s));
+	buf_init(&s->generated);
 }
 
 static void doc_release(struct doc *d)
@@ -23,7 +24,6 @@ static void doc_release(struct doc *d)
 	free(d->kind);
 	free(d->name);
 	free(d->namespace);
-	free(d->comment);
 	free(d->hook_events);
 	free(d->hook_weight);
 	if (d->selector)
@@ -38,6 +38,7 @@ void stream_release(struct stream *s)
 		doc_release(&s->docs[i]);
 	free(s->docs);
 	free(s->input);
+	buf_release(&s->generated);
 	if (s->diag)
 		fy_diag_destroy(s->diag);
 	stream_init(s);
@@ -331,19 +332,6 @@ size_t stream_parse(struct stream *s, char *input, size_t len)
 	return diag_error_count() - errors_before;
 }
 
-void stream_add_generated(struct stream *s, struct fy_document *fyd,
-			  const char *comment)
-{
-	struct doc *d = new_doc(s);
-
-	if (!d)
-		die("too many documents");
-	d->fyd = fyd;
-	d->comment = comment ? xstrdup(comment) : NULL;
-	d->described = d->valid = true;
-	doc_finish_edit(d);
-}
-
 size_t doc_line(const struct doc *d, struct fy_node *n)
 {
 	size_t line = ynode_line(n);
@@ -385,10 +373,7 @@ void doc_finish_edit(struct doc *d)
 	char *text = ynode_emit(d->fyd, &len);
 
 	buf_adds(&out, "---\n");
-	if (d->comment)
-		buf_addf(&out, "%s\n", d->comment);
-	else if (d->raw)	/* generated documents have none */
-		add_leading_comments(&out, d);
+	add_leading_comments(&out, d);
 	buf_add(&out, text, len);
 	free(text);
 	free(d->text);
@@ -404,7 +389,7 @@ void stream_write(struct stream *s, struct buf *out)
 	for (i = 0; i < s->nr; i++)
 		size += s->docs[i].text ? s->docs[i].text_len :
 			s->docs[i].raw_len + 1;
-	buf_reserve(out, size);
+	buf_reserve(out, size + s->generated.len);
 	for (i = 0; i < s->nr; i++) {
 		struct doc *d = &s->docs[i];
 
@@ -420,4 +405,6 @@ void stream_write(struct stream *s, struct buf *out)
 		if (d->raw_len && d->raw[d->raw_len - 1] != '\n')
 			buf_addch(out, '\n');
 	}
+	buf_add(out, s->generated.data, s->generated.len);
+	buf_release(&s->generated);
 }

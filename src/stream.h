@@ -32,13 +32,12 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "vocab.h"
 
 /* Limits on what one run accepts (hostile input must not blow memory). */
 #define STREAM_MAX_BYTES	((size_t)256 << 20)
 #define STREAM_MAX_DOCUMENTS	200000
 
-/* The Helm 4 annotation that tells Helm which file a document belongs to. */
-#define HELM4_FILENAME_ANNOTATION "postrenderer.helm.sh/postrender-filename"
 
 struct doc {
 	const char *raw;	/* points into the stream's input */
@@ -51,7 +50,6 @@ struct doc {
 	char *kind;
 	char *name;
 	char *namespace;
-	char *comment;		/* leading comment of a generated document */
 	bool described;		/* loaded (and checked) once */
 	bool valid;		/* a Kubernetes object that parsed */
 	bool hook;		/* carries a helm.sh/hook annotation */
@@ -64,8 +62,6 @@ struct doc {
 	size_t selector_nr;
 };
 
-/* The label every object we generate carries; how a re-run finds them. */
-#define GENERATED_LABEL "agentenv.io/generated"
 
 
 struct stream {
@@ -75,6 +71,7 @@ struct stream {
 	size_t nr;
 	size_t alloc;
 	bool helm4;		/* documents carry HELM4_FILENAME_ANNOTATION */
+	struct buf generated;	/* the documents we generated, as text */
 	struct fy_diag *diag;	/* collects libfyaml's parse errors */
 	size_t diag_seen;	/* of those, already reported */
 };
@@ -105,16 +102,11 @@ void doc_finish_edit(struct doc *d);
  */
 size_t stream_parse(struct stream *s, char *input, size_t len);
 
-/*
- * Append a document we generated: it is serialised at once, with comment
- * (NULL for none) above it, and fyd is destroyed.
- */
-void stream_add_generated(struct stream *s, struct fy_document *fyd,
-			  const char *comment);
 
 /*
- * Serialise every document that is not stale into out; the serialised
- * edited documents are freed as they are copied (written once only).
+ * Serialise every document that is not stale into out, then the generated
+ * ones; the serialised edited documents are freed as they are copied
+ * (written once only).
  */
 void stream_write(struct stream *s, struct buf *out);
 
