@@ -70,13 +70,14 @@ static void hook_details(struct gen *g, const struct stream *s)
 }
 
 void generate_all(const struct stream *s, const struct sandbox *sb,
-		  struct buf *out)
+		  struct output *out)
 {
 	const struct settings *st = sb->settings;
 	struct gen g = { 0 };
 	int set;
 
 	g.out = out;
+	buf_init(&g.text);
 	g.sb = sb;
 	g.helm4 = s->helm4;
 	if (st->labels)
@@ -96,6 +97,7 @@ void generate_all(const struct stream *s, const struct sandbox *sb,
 		policy_generate(&g);
 		free(g.hook_events);
 	}
+	buf_release(&g.text);
 	if (g.labels)
 		ynode_free_pairs(g.labels, g.labels_nr);
 	if (g.annotations)

@@ -16,12 +16,12 @@
 #ifndef AGENTENV_GENERATE_H
 #define AGENTENV_GENERATE_H
 
-#include "buf.h"
+#include "output.h"
 #include "sandbox.h"
 #include "stream.h"
 
-/* Append every generated object for the pods of s to out. */
+/* Write every generated object for the pods of s to out. */
 void generate_all(const struct stream *s, const struct sandbox *sb,
-		  struct buf *out);
+		  struct output *out);
 
 #endif

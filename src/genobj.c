@@ -140,12 +140,15 @@ void gen_write(struct gen *g, const char *tmpl, const char *name,
 	       const char *file, ytext_slot_fn *slot, void *data)
 {
 	struct object_ctx ctx = { g, name, file, slot, data };
+	struct buf *b = &g->text;
 
-	buf_adds(g->out, "---\n");
+	buf_reset(b);
+	buf_adds(b, "---\n");
 	if (!g->helm4) {
-		buf_adds(g->out, "# Source: ");
-		add_file_name(g->out, g, file);
-		buf_addch(g->out, '\n');
+		buf_adds(b, "# Source: ");
+		add_file_name(b, g, file);
+		buf_addch(b, '\n');
 	}
-	ytext_template(g->out, tmpl, 0, object_slot, &ctx);
+	ytext_template(b, tmpl, 0, object_slot, &ctx);
+	output_add(g->out, b->data, b->len);
 }

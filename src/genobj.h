@@ -22,12 +22,14 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "output.h"
 #include "sandbox.h"
 #include "ytext.h"
 
 /* What one set of generated objects is for, and where it goes. */
 struct gen {
-	struct buf *out;		/* the objects are appended here */
+	struct output *out;		/* the objects are handed on here */
+	struct buf text;		/* the object being written */
 	const struct sandbox *sb;
 	enum pod_set set;		/* the pods these objects serve */
 	bool helm4;			/* a Helm 4 stream: file annotation */
@@ -48,7 +50,7 @@ char *gen_name(const struct gen *g, const char *a, const char *b,
 	       const char *c, const char *d);
 
 /*
- * Append the object of template tmpl named name (file: where Helm shows
+ * Write the object of template tmpl named name (file: where Helm shows
  * it) to g->out; slot (with data) fills in every slot but ${metadata}.
  * slot may be NULL for a template without other slots.
  */

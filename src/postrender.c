@@ -6,9 +6,10 @@
  *  1. read: load each document, find its pod templates, read and check
  *     their annotations into the sandbox model, unload it;
  *  2. once the model is complete and checked (release, namespace, names),
- *     edit: load each document that holds pods to sandbox again, inject,
- *     serialise it, unload it.
- * Then the generated objects are appended and the stream written once.
+ *     write: every document in order, those that hold pods to sandbox
+ *     loaded again, injected, serialised, unloaded; each handed on to the
+ *     output at once; then the generated objects, written as text.
+ * Nothing is handed on before pass 2, so a refused input writes nothing.
  */
 #include "postrender.h"
 
@@ -16,6 +17,7 @@
 
 #include "diag.h"
 #include "generate.h"
+#include "output.h"
 #include "inject.h"
 #include "plan.h"
 #include "stream.h"
@@ -72,31 +74,41 @@ static void edit_document(struct stream *s, struct doc *d,
 	doc_finish_edit(d);
 }
 
-static void edit_documents(struct stream *s, struct pod_templates *pts,
-			   const struct sandbox *sb)
+/*
+ * Pass 2, once everything is validated: every document in order, edited
+ * where it holds pods to sandbox, handed on at once (so only one edited
+ * document is held at a time), then the generated objects.
+ */
+static void write_documents(struct stream *s, struct pod_templates *pts,
+			    const struct sandbox *sb, bool generate,
+			    struct output *o)
 {
-	size_t i = 0;
+	size_t i, k = 0;
 
-	while (i < pts->nr) {
-		struct doc *d = pts->items[i].doc;
-		size_t end = i;
+	for (i = 0; i < s->nr; i++) {
+		struct doc *d = &s->docs[i];
+		size_t first = k;
 		bool edit = false;
 
-		for (; end < pts->nr && pts->items[end].doc == d; end++)
-			edit |= needs_edit(&pts->items[end]);
-		if (edit)
-			edit_document(s, d, &pts->items[i], end - i, sb);
-		i = end;
+		for (; k < pts->nr && pts->items[k].doc == d; k++)
+			edit |= needs_edit(&pts->items[k]);
+		if (edit && generate)
+			edit_document(s, d, &pts->items[first], k - first, sb);
+		doc_write(d, o);
 	}
+	if (generate)
+		generate_all(s, sb, o);
+	output_flush(o);
 }
 
-int postrender(const struct settings *st, char *input, size_t len,
-	       struct buf *out)
+int postrender_to(const struct settings *st, char *input, size_t len,
+		  output_sink_fn *sink, void *data)
 {
 	struct stream s;
 	struct pod_templates pts = { 0 };
 	struct sandbox sb;
-	size_t sandboxed;
+	struct output o;
+	size_t sandboxed = 0;
 
 	stream_init(&s);
 	sandbox_init(&sb, st);
@@ -109,23 +121,29 @@ int postrender(const struct settings *st, char *input, size_t len,
 	stream_split(&s, input, len);
 	read_documents(&s, &sb, &pts);
 	sandboxed = plan_finish(&sb, &s, &pts);
-	if (diag_error_count() || !sandboxed)
-		goto write;
-	edit_documents(&s, &pts, &sb);
-	generate_all(&s, &sb, &s.generated);
-	if (!sb.namespace)
+	if (diag_error_count())
+		goto done;
+	if (sandboxed && !sb.namespace)
 		diag_warning(NULL, "no namespace known (no --namespace, "
 			     "HELM_NAMESPACE or metadata.namespace): the "
 			     "policies' DNS rule allows the services of any "
 			     "namespace and the Corefile reads the pod's "
 			     "namespace at run time");
-write:
-	if (!diag_error_count())
-		stream_write(&s, out);
+	if (sink) {
+		output_init(&o, sink, data);
+		write_documents(&s, &pts, &sb, sandboxed > 0, &o);
+		output_release(&o);
+	}
 done:
 	pod_templates_release(&pts);
 	sandbox_release(&sb);
 	stream_release(&s);
 	ynode_cache_release();
 	return diag_error_count() ? 1 : 0;
+}
+
+int postrender(const struct settings *st, char *input, size_t len,
+	       struct buf *out)
+{
+	return postrender_to(st, input, len, output_to_buf, out);
 }

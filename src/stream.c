@@ -13,7 +13,6 @@
 void stream_init(struct stream *s)
 {
 	memset(s, 0, sizeof(*s));
-	buf_init(&s->generated);
 }
 
 static void doc_release(struct doc *d)
@@ -38,7 +37,6 @@ void stream_release(struct stream *s)
 		doc_release(&s->docs[i]);
 	free(s->docs);
 	free(s->input);
-	buf_release(&s->generated);
 	if (s->diag)
 		fy_diag_destroy(s->diag);
 	stream_init(s);
@@ -381,30 +379,25 @@ void doc_finish_edit(struct doc *d)
 	doc_unload(d);
 }
 
-void stream_write(struct stream *s, struct buf *out)
+void doc_write(struct doc *d, struct output *o)
 {
-	size_t i, size = 0;
-
-	/* The output is several times the input: allocate it once. */
-	for (i = 0; i < s->nr; i++)
-		size += s->docs[i].text ? s->docs[i].text_len :
-			s->docs[i].raw_len + 1;
-	buf_reserve(out, size + s->generated.len);
-	for (i = 0; i < s->nr; i++) {
-		struct doc *d = &s->docs[i];
-
-		if (d->stale)
-			continue;
-		if (d->text) {	/* copied: not held twice */
-			buf_add(out, d->text, d->text_len);
-			free(d->text);
-			d->text = NULL;
-			continue;
-		}
-		buf_add(out, d->raw, d->raw_len);
-		if (d->raw_len && d->raw[d->raw_len - 1] != '\n')
-			buf_addch(out, '\n');
+	if (d->stale)
+		return;
+	if (d->text) {
+		output_add(o, d->text, d->text_len);
+		free(d->text);
+		d->text = NULL;
+		return;
 	}
-	buf_add(out, s->generated.data, s->generated.len);
-	buf_release(&s->generated);
+	output_add(o, d->raw, d->raw_len);
+	if (d->raw_len && d->raw[d->raw_len - 1] != '\n')
+		output_add(o, "\n", 1);
+}
+
+void stream_write(struct stream *s, struct output *o)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++)
+		doc_write(&s->docs[i], o);
 }

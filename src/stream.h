@@ -32,6 +32,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "output.h"
 #include "vocab.h"
 
 /* Limits on what one run accepts (hostile input must not blow memory). */
@@ -71,7 +72,6 @@ struct stream {
 	size_t nr;
 	size_t alloc;
 	bool helm4;		/* documents carry HELM4_FILENAME_ANNOTATION */
-	struct buf generated;	/* the documents we generated, as text */
 	struct fy_diag *diag;	/* collects libfyaml's parse errors */
 	size_t diag_seen;	/* of those, already reported */
 };
@@ -104,11 +104,13 @@ size_t stream_parse(struct stream *s, char *input, size_t len);
 
 
 /*
- * Serialise every document that is not stale into out, then the generated
- * ones; the serialised edited documents are freed as they are copied
- * (written once only).
+ * Hand d on to o unless it is stale: its serialised edited text (then
+ * freed: written once only) or its raw bytes.
  */
-void stream_write(struct stream *s, struct buf *out);
+void doc_write(struct doc *d, struct output *o);
+
+/* doc_write() of every document, in order. */
+void stream_write(struct stream *s, struct output *o);
 
 /*
  * The line of n in the stream (documents are parsed one by one, so
