@@ -79,7 +79,7 @@ check-asan:
 		LDFLAGS='-fsanitize=address,undefined' AGENTENV_SLOWDOWN=5 test
 
 check-valgrind: $(PROGRAM) $(UNIT_BIN) $(BUILD)/yaml-reparse
-	AGENTENV_SLOWDOWN=30 AGENTENV_WRAP='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' \
+	AGENTENV_SLOWDOWN=30 AGENTENV_WRAP='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=$(CURDIR)/tests/valgrind.supp' \
 		tests/run-all $(BUILD)
 
 bench: $(PROGRAM)
