@@ -21,12 +21,6 @@
 #include "stream.h"
 #include "values.h"
 
-enum exit_status {
-	EXIT_OK = 0,
-	EXIT_INVALID_INPUT = 1,
-	EXIT_USAGE = 2,
-};
-
 /* All of stdin, or die; more than STREAM_MAX_BYTES is read but refused. */
 static char *read_stdin(size_t *len)
 {
@@ -99,11 +93,14 @@ int main(int argc, char **argv)
 	switch (options_parse(argc, argv, &st, &values_path)) {
 	case OPTIONS_RUN:
 		break;
-	case OPTIONS_DONE:
+	case OPTIONS_DONE:	/* --help or --version: printed if it can be */
 		settings_release(&st);
+		if (fflush(stdout) || ferror(stdout) || fclose(stdout))
+			die("cannot write to stdout: %s", strerror(errno));
 		return EXIT_OK;
 	case OPTIONS_USAGE:
 		settings_release(&st);
+		diag_flush();
 		return EXIT_USAGE;
 	}
 	if (values_path)

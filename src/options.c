@@ -44,9 +44,7 @@ static const char usage_text[] =
 static void usage_error(struct option_state *os, const char *fmt,
 			const char *a, const char *b)
 {
-	fputs("agentenv-post: usage: ", stderr);
-	fprintf(stderr, fmt, a, b);
-	fputs("\n(see agentenv-post --help)\n", stderr);
+	diag_usage(fmt, a, b);
 	os->result = OPTIONS_USAGE;
 }
 
