@@ -6,8 +6,10 @@
  *    static "" until the first append, so b->data can always be printed.
  *  - b->data[b->len] == '\0'.
  *  - Running out of memory is a system failure: the program dies with a
- *    message (nothing has been written to stdout at that point, since the
- *    output is written once at the very end).
+ *    message and exit status 1. Before the input is validated nothing has
+ *    been written to stdout; in the second pass (see postrender.c) part of
+ *    the output may have been, as with a failed write, and the exit status
+ *    tells Helm to discard it.
  */
 #ifndef AGENTENV_BUF_H
 #define AGENTENV_BUF_H
