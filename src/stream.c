@@ -37,6 +37,10 @@ void stream_release(struct stream *s)
 		doc_release(&s->docs[i]);
 	free(s->docs);
 	free(s->input);
+	if (s->parser[0])
+		fy_parser_destroy(s->parser[0]);
+	if (s->parser[1])
+		fy_parser_destroy(s->parser[1]);
 	if (s->diag)
 		fy_diag_destroy(s->diag);
 	stream_init(s);
@@ -185,47 +189,92 @@ static bool is_empty(const struct doc *d)
 	return ynode_text_is_empty(d->raw, d->raw_len);
 }
 
-bool doc_load(struct stream *s, struct doc *d)
+/*
+ * The stream's parsers, made once and reset between documents (a parser
+ * set up per document costs more than many a document's parse). A
+ * document reloaded for editing was already checked for duplicate keys:
+ * its parser allows them, which spares libfyaml a scan of the whole
+ * mapping on every key we add.
+ */
+static struct fy_parser *stream_parser(struct stream *s, bool reload)
 {
 	struct fy_parse_cfg cfg = {
 		.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG |
 			 FYPCF_DEFAULT_VERSION_1_1 |
-			 FYPCF_DISABLE_ACCELERATORS,
-		.diag = s->diag,
+			 FYPCF_DISABLE_ACCELERATORS |
+			 (reload ? FYPCF_ALLOW_DUPLICATE_KEYS : 0),
 	};
-	size_t errors;
+
+	if (!s->diag)
+		s->diag = ynode_collecting_diag();
+	if (!s->parser[reload]) {
+		cfg.diag = s->diag;
+		s->parser[reload] = fy_parser_create(&cfg);
+		if (!s->parser[reload])
+			die("out of memory (YAML parser)");
+	}
+	return s->parser[reload];
+}
+
+/*
+ * d's text parsed into a document, or NULL. The whole text is parsed: a
+ * second document in it (which the splitter would have missed) is
+ * refused, and errors after the first document are collected, so that a
+ * document is good only when all of its text is.
+ */
+static struct fy_document *parse_text(struct stream *s, struct doc *d,
+				      bool reload)
+{
+	struct fy_parser *fyp = stream_parser(s, reload);
+	struct fy_document *fyd, *more = NULL;
+
+	if (fy_parser_set_string(fyp, d->raw, d->raw_len))
+		die("out of memory (YAML parser input)");
+	fyd = fy_parse_load_document(fyp);
+	if (fyd)
+		more = fy_parse_load_document(fyp);
+	if (more) {
+		fy_document_destroy(more);
+		if (!reload)
+			diag_error(&d->where, "holds a second YAML document "
+				   "without a \"---\" line before it: start "
+				   "every document with \"---\"");
+		fy_document_destroy(fyd);
+		fyd = NULL;
+	}
+	/*
+	 * libfyaml 0.7.12 frees twice when a parser that met an error is
+	 * reset and used again (golden/bad-yaml): once any error was seen,
+	 * a new parser for every document (refused input only).
+	 */
+	if (fyd && !fy_parser_get_stream_error(fyp) &&
+	    !fy_diag_got_error(s->diag)) {
+		fy_parser_reset(fyp);
+	} else {
+		fy_parser_destroy(fyp);
+		s->parser[reload] = NULL;
+	}
+	return fyd;
+}
+
+bool doc_load(struct stream *s, struct doc *d)
+{
+	size_t errors, errors_before = diag_error_count();
 
 	if (d->fyd)
 		return d->valid;
-	if (!s->diag)
-		s->diag = ynode_collecting_diag();
-	cfg.diag = s->diag;
 	if (d->described && !d->valid)
 		return false;
 	if (!d->raw || is_empty(d)) {
 		d->described = true;
 		return false;
 	}
-	/*
-	 * Reloaded for editing, the document was already checked for
-	 * duplicate keys: allowing them spares libfyaml a scan of the whole
-	 * mapping on every key we add.
-	 */
-	if (d->described)
-		cfg.flags |= FYPCF_ALLOW_DUPLICATE_KEYS;
-	d->fyd = fy_document_build_from_string(&cfg, d->raw, d->raw_len);
+	d->fyd = parse_text(s, d, d->described);
 	if (d->described)
 		return d->fyd != NULL;
 	d->described = true;
-	/*
-	 * libfyaml builds the first document of the text and may still
-	 * have collected errors after it (a directive after a document, no
-	 * "---" before the next): a document is good only when its whole
-	 * text parsed without one. Otherwise a later load could fail where
-	 * this one did not.
-	 */
 	errors = report_parse_errors(s, d);
-	if (!errors && !d->fyd)
+	if (!errors && !d->fyd && diag_error_count() == errors_before)
 		diag_error(&d->where, "not valid YAML");
 	if (errors || !d->fyd) {
 		doc_unload(d);

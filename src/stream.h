@@ -72,6 +72,7 @@ struct stream {
 	size_t nr;
 	size_t alloc;
 	bool helm4;		/* documents carry HELM4_FILENAME_ANNOTATION */
+	struct fy_parser *parser[2];	/* first loads, reloads */
 	struct fy_diag *diag;	/* collects libfyaml's parse errors */
 	size_t diag_seen;	/* of those, already reported */
 };
