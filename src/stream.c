@@ -199,9 +199,7 @@ static bool is_empty(const struct doc *d)
 static struct fy_parser *stream_parser(struct stream *s, bool reload)
 {
 	struct fy_parse_cfg cfg = {
-		.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG |
-			 FYPCF_DEFAULT_VERSION_1_1 |
-			 FYPCF_DISABLE_ACCELERATORS |
+		.flags = YNODE_PARSE_FLAGS |
 			 (reload ? FYPCF_ALLOW_DUPLICATE_KEYS : 0),
 	};
 

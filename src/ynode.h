@@ -23,6 +23,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * How every input (the stream, --values) is parsed: quietly, errors
+ * collected for diag, YAML 1.1 as Kubernetes reads it, no accelerators
+ * (libfyaml 0.7.12's hash accelerators cost more than they save on
+ * Kubernetes-sized mappings).
+ */
+#define YNODE_PARSE_FLAGS (FYPCF_QUIET | FYPCF_COLLECT_DIAG | \
+			   FYPCF_DEFAULT_VERSION_1_1 | \
+			   FYPCF_DISABLE_ACCELERATORS)
+
 /* The scalar's text and length, or NULL when n is not a scalar. */
 const char *ynode_scalar(struct fy_node *n, size_t *len);
 /* A NUL-terminated copy of the scalar, or NULL when n is not a scalar. */
