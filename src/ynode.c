@@ -118,9 +118,31 @@ size_t ynode_line(struct fy_node *n)
 	return m ? (size_t)m->line + 1 : 0;
 }
 
+/* Made of [A-Za-z0-9._/-]: parsed as YAML, the same plain scalar. */
+static bool plain_key(const char *key)
+{
+	const char *p;
+
+	for (p = key; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+		      *p == '/' || *p == '-'))
+			return false;
+	return p != key;
+}
+
+/*
+ * A key node. The keys we add are few and recur in every pod: copied
+ * from the fragment cache, they cost less than a created scalar (which
+ * gets an input of its own, analysed).
+ */
 static struct fy_node *key_node(struct fy_document *d, const char *key)
 {
-	struct fy_node *k = fy_node_create_scalar_copy(d, key, strlen(key));
+	struct fy_node *k;
+
+	if (plain_key(key))
+		return ynode_from_yaml(d, key);
+	k = fy_node_create_scalar_copy(d, key, strlen(key));
 
 	if (!k)
 		die("out of memory (YAML key)");
