@@ -55,7 +55,11 @@ bool ynode_is_scalar(struct fy_node *n);
 
 /* The value under key in mapping map, or NULL (also when map is not one). */
 struct fy_node *ynode_get(struct fy_node *map, const char *key);
-/* fy_node_by_path(n, path) without following aliases. */
+/*
+ * The node at a constant path of mapping keys and sequence indexes
+ * ("/metadata/labels", "/spec/containers/0"), or NULL; aliases are not
+ * followed; a key holding '/' is quoted ("/metadata/labels/'a/b'").
+ */
 struct fy_node *ynode_path(struct fy_node *n, const char *path);
 
 /* 1-based line where n starts, 0 when unknown. */
