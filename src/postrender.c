@@ -17,8 +17,8 @@
 
 #include "diag.h"
 #include "generate.h"
-#include "output.h"
 #include "inject.h"
+#include "output.h"
 #include "plan.h"
 #include "stream.h"
 #include "workload.h"
@@ -85,6 +85,10 @@ static void write_documents(struct stream *s, struct pod_templates *pts,
 {
 	size_t i, k = 0;
 
+	/* Pod templates in document order, or some would never be edited. */
+	for (i = 1; i < pts->nr; i++)
+		if (pts->items[i].doc < pts->items[i - 1].doc)
+			BUG("pod template %zu is out of document order", i);
 	for (i = 0; i < s->nr; i++) {
 		struct doc *d = &s->docs[i];
 		size_t first = k;
@@ -96,6 +100,8 @@ static void write_documents(struct stream *s, struct pod_templates *pts,
 			edit_document(s, d, &pts->items[first], k - first, sb);
 		doc_write(d, o);
 	}
+	if (k != pts->nr)
+		BUG("%zu pod templates not in the stream", pts->nr - k);
 	if (generate)
 		generate_all(s, sb, o);
 	output_flush(o);
