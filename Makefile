@@ -74,6 +74,7 @@ test: $(PROGRAM) $(UNIT_BIN) $(BUILD)/yaml-reparse
 	AGENTENV_BIN=$(CURDIR)/$(PROGRAM) tests/run-all $(BUILD)
 
 check-asan:
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	$(MAKE) BUILD=build-asan PROGRAM=build-asan/agentenv-post \
 		CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined' AGENTENV_SLOWDOWN=5 test
