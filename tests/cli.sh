@@ -66,7 +66,7 @@ log=$tmp/cache/agentenv-post/last-error.log
 if [ "$status" -eq 2 ] && [ -f "$log" ] && grep -q "usage: --sidecar 'sometimes'" "$log"; then
 	pass "usage error as a Helm plugin: in last-error.log (exit 2)"
 else
-	fail "usage error as a Helm plugin" "exit $status, log: $(cat "$log" 2>/dev/null | head -c 300)"
+	fail "usage error as a Helm plugin" "exit $status, log: $(head -c 300 "$log" 2>/dev/null)"
 fi
 
 run --release demo --namespace demo-ns --check
