@@ -87,12 +87,13 @@ test: $(PROGRAM) $(HELM_PROGRAM) $(UNIT_BIN) $(BUILD)/yaml-reparse
 		AGENTENV_HELM_BIN=$(CURDIR)/$(HELM_PROGRAM) tests/run-all $(BUILD)
 
 check-asan:
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	$(MAKE) BUILD=build-asan PROGRAM=build-asan/agentenv-post \
 		CFLAGS='-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined' AGENTENV_SLOWDOWN=5 test
 
 check-valgrind: $(PROGRAM) $(HELM_PROGRAM) $(UNIT_BIN) $(BUILD)/yaml-reparse
-	AGENTENV_SLOWDOWN=30 AGENTENV_WRAP='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' \
+	AGENTENV_SLOWDOWN=30 AGENTENV_WRAP='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=$(CURDIR)/tests/valgrind.supp' \
 		tests/run-all $(BUILD)
 
 bench: $(PROGRAM)

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "ynode.h"
+#include "vocab.h"
 
 struct annot_ctx;
 
@@ -295,7 +296,7 @@ bool annot_opted_out(struct pod_template *pt)
 static bool chart_service_name(struct pod_template *pt, char **name)
 {
 	struct annot_ctx c = { .pt = pt };
-	struct fy_node *label = pod_label(pt, "inspect/service");
+	struct fy_node *label = pod_label(pt, PRESENTED_LABEL);
 	const char *why;
 
 	*name = NULL;

@@ -16,9 +16,9 @@
 #include <stddef.h>
 
 #include "sandbox.h"
+#include "vocab.h"
 #include "workload.h"
 
-#define ANNOTATION_PREFIX "agentenv.io/"
 
 /*
  * Read pt's annotations. When the workload is opted out, mark pt and add

@@ -177,6 +177,12 @@ void buf_addf(struct buf *b, const char *fmt, ...)
 void buf_add_yaml_quoted(struct buf *b, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	/* libfyaml's emitter writes these short forms: so do we. */
+	static const char short_escape[0x20] = {
+		[0x00] = '0', [0x07] = 'a', [0x08] = 'b', [0x09] = 't',
+		[0x0a] = 'n', [0x0b] = 'v', [0x0c] = 'f', [0x0d] = 'r',
+		[0x1b] = 'e',
+	};
 	size_t i;
 
 	buf_addch(b, '"');
@@ -199,6 +205,9 @@ void buf_add_yaml_quoted(struct buf *b, const char *s, size_t len)
 			buf_adds(b, (unsigned char)s[i + 2] == 0xa8 ? "\\L" :
 				 "\\P");
 			i += 2;
+		} else if (c < 0x20 && short_escape[c]) {
+			buf_addch(b, '\\');
+			buf_addch(b, short_escape[c]);
 		} else if (c < 0x20 || c == 0x7f) {
 			char esc[4] = { '\\', 'x', hex[c >> 4], hex[c & 15] };
 

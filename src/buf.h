@@ -6,8 +6,10 @@
  *    static "" until the first append, so b->data can always be printed.
  *  - b->data[b->len] == '\0'.
  *  - Running out of memory is a system failure: the program dies with a
- *    message (nothing has been written to stdout at that point, since the
- *    output is written once at the very end).
+ *    message and exit status 1. Before the input is validated nothing has
+ *    been written to stdout; in the second pass (see postrender.c) part of
+ *    the output may have been, as with a failed write, and the exit status
+ *    tells Helm to discard it.
  */
 #ifndef AGENTENV_BUF_H
 #define AGENTENV_BUF_H
@@ -45,7 +47,10 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
  * Append s as a YAML double-quoted scalar: "..." with '"', '\\' and every
  * control byte escaped, so no value can break out of its scalar, whatever
  * it holds. Bytes >= 0x80 are copied: s must be valid UTF-8 (every string
- * that reaches here came through libfyaml, which checks that).
+ * that reaches here came through libfyaml, which checks that). The escapes
+ * are those libfyaml's emitter writes (\n, \t, \e, \x01, \N, ...), so text
+ * written with it is byte for byte what a tree would have been emitted as.
+ * The one quoting function of the program.
  */
 void buf_add_yaml_quoted(struct buf *b, const char *s, size_t len);
 

@@ -27,9 +27,8 @@
 
 #include "sandbox.h"
 #include "stream.h"
+#include "vocab.h"
 #include "workload.h"
-
-#define KEEP_POLICY_ANNOTATION "agentenv.io/keep-policy"
 
 struct selector;
 

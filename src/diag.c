@@ -106,6 +106,17 @@ void diag_warning(const struct where *w, const char *fmt, ...)
 	va_end(ap);
 }
 
+void diag_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	collect("usage", NULL, fmt, ap);
+	va_end(ap);
+	buf_adds(&collected, "(see agentenv-post --help)\n");
+	error_count++;
+}
+
 size_t diag_error_count(void)
 {
 	return error_count;
@@ -223,13 +234,6 @@ static int running_as_helm_plugin(void)
 	return name && *name;
 }
 
-void diag_usage(const char *text, size_t len)
-{
-	write_all(STDERR_FILENO, text, len);
-	if (running_as_helm_plugin())
-		write_helm_plugin_sinks(text, len);
-}
-
 void diag_flush(void)
 {
 	if (!collected.len)
@@ -249,7 +253,7 @@ void die(const char *fmt, ...)
 		write_all(STDERR_FILENO, "agentenv-post: fatal: ", 22);
 		write_all(STDERR_FILENO, fmt, strlen(fmt));
 		write_all(STDERR_FILENO, "\n", 1);
-		exit(1);
+		exit(EXIT_INVALID_INPUT);
 	}
 	dying = 1;
 	va_start(ap, fmt);
@@ -257,17 +261,20 @@ void die(const char *fmt, ...)
 	va_end(ap);
 	error_count++;
 	diag_flush();
-	exit(1);
+	exit(EXIT_INVALID_INPUT);
 }
 
 void diag_bug(const char *file, int line, const char *fmt, ...)
 {
+	struct buf message = BUF_INIT;
 	va_list ap;
 
-	fprintf(stderr, "agentenv-post: BUG: %s:%d: ", file, line);
+	buf_addf(&message, "%s:%d: ", file, line);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	buf_vaddf(&message, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	diag_error(NULL, "BUG: %s", message.data);
+	buf_release(&message);
+	diag_flush();
 	abort();
 }

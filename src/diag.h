@@ -10,6 +10,7 @@
  *  - a system failure (out of memory, a failed write) is die(): print and
  *    exit 1 at once;
  *  - a broken invariant is BUG(): print and abort().
+ * Every message, usage errors and BUG() included, goes through here.
  *
  * A message names where the problem is, what is wrong and what would be
  * accepted:
@@ -30,6 +31,13 @@
 #define AGENTENV_DIAG_H
 
 #include <stddef.h>
+
+/* The exit status, named once (CONTRACT.md). */
+enum exit_status {
+	EXIT_OK = 0,
+	EXIT_INVALID_INPUT = 1,	/* refused input, or a system failure */
+	EXIT_USAGE = 2,		/* a bad command line */
+};
 
 struct where {
 	size_t doc;		/* 1-based document index; 0: not a document */
@@ -52,13 +60,12 @@ void diag_error(const struct where *w, const char *fmt, ...)
 void diag_warning(const struct where *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 size_t diag_error_count(void);
-
 /*
- * A usage error, already formatted: to stderr and, run as a Helm plugin,
- * where diag_flush() writes errors (a bad --post-renderer-args is hidden
- * by Helm 4 like any other refusal).
+ * A usage error (bad command line): "agentenv-post: usage: ..." and a
+ * hint at --help, collected like an error so that it reaches Helm 4's
+ * user too (diag_flush()).
  */
-void diag_usage(const char *text, size_t len);
+void diag_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Write what was collected (errors and warnings) and forget it. */
 void diag_flush(void);

@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "templates.h"
 #include "ynode.h"
+#include "vocab.h"
 
 static const char *const container_lists[] = { "initContainers",
 					       "containers" };
@@ -324,11 +325,11 @@ const char *inject_final_label(const struct pod_template *pt,
 	    strlist_has(&svc->networks, key + plen))
 		return "true";
 	if (!strcmp(key, SERVICE_LABEL) ||
-	    (svc->presented && !strcmp(key, "inspect/service")))
+	    (svc->presented && !strcmp(key, PRESENTED_LABEL)))
 		return svc->name;
 	if (from_values)
 		return from_values;
-	if (!own && !strcmp(key, "app.kubernetes.io/instance"))
+	if (!own && !strcmp(key, INSTANCE_LABEL))
 		return sb->release;
 	return own;
 }
@@ -342,11 +343,11 @@ static void set_metadata(struct pod_template *pt, const struct sandbox *sb,
 	size_t i;
 
 	set_all(labels, sb->settings->labels);
-	if (!ynode_get(labels, "app.kubernetes.io/instance"))
-		ynode_set(labels, "app.kubernetes.io/instance",
+	if (!ynode_get(labels, INSTANCE_LABEL))
+		ynode_set(labels, INSTANCE_LABEL,
 			  ynode_quoted(d, sb->release));
 	if (svc->presented)
-		ynode_set(labels, "inspect/service",
+		ynode_set(labels, PRESENTED_LABEL,
 			  ynode_plain(d, svc->name));
 	ynode_set(labels, SERVICE_LABEL, ynode_plain(d, svc->name));
 	ynode_set(labels, SANDBOX_LABEL, ynode_quoted(d, "true"));

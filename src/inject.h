@@ -26,18 +26,9 @@
 #include <stdbool.h>
 
 #include "sandbox.h"
+#include "vocab.h"
 #include "workload.h"
 
-/* The label every sandboxed pod carries; the policies select on it. */
-#define SANDBOX_LABEL "agentenv.io/sandbox"
-/* Every sandboxed pod's service; the per-service policies select on it. */
-#define SERVICE_LABEL "agentenv.io/service"
-#define NETWORK_LABEL_PREFIX "aisi.gov.uk/network-"
-#define SIDECAR_NAME "coredns"
-#define COREDNS_VOLUME "coredns-config"
-#define RESOLV_VOLUME "resolv-conf"
-/* The record of what was injected (see inject_strip()). */
-#define INJECTED_ANNOTATION "agentenv.io/injected"
 
 /*
  * Undo an earlier run's injection, as its record (INJECTED_ANNOTATION)

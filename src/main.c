@@ -2,9 +2,9 @@
  * agentenv-post — a Helm post-renderer that turns the pods of any chart
  * into an agent sandbox (see README.md and CONTRACT.md).
  *
- * main: options, the one read of stdin, the phases (postrender), the one
- * write of stdout, exit status: 0 success, 1 invalid input (nothing on
- * stdout), 2 usage.
+ * main: options, the one read of stdin, the phases (postrender), stdout
+ * as postrender hands the output on (only after everything is validated),
+ * exit status: 0 success, 1 invalid input (nothing on stdout), 2 usage.
  */
 #include <errno.h>
 #include <signal.h>
@@ -20,12 +20,6 @@
 #include "postrender.h"
 #include "stream.h"
 #include "values.h"
-
-enum exit_status {
-	EXIT_OK = 0,
-	EXIT_INVALID_INPUT = 1,
-	EXIT_USAGE = 2,
-};
 
 /* All of stdin, or die; more than STREAM_MAX_BYTES is read but refused. */
 static char *read_stdin(size_t *len)
@@ -62,11 +56,10 @@ static char *read_stdin(size_t *len)
 	return buf_detach(&in, len);
 }
 
-static void write_stdout(const struct buf *out)
+/* The output sink: every byte to stdout, or die. */
+static void write_stdout(void *data, const char *p, size_t left)
 {
-	const char *p = out->data;
-	size_t left = out->len;
-
+	(void)data;
 	while (left) {
 		ssize_t n = write(STDOUT_FILENO, p, left);
 
@@ -78,6 +71,10 @@ static void write_stdout(const struct buf *out)
 		p += n;
 		left -= (size_t)n;
 	}
+}
+
+static void close_stdout(void)
+{
 	if (close(STDOUT_FILENO) && errno != EINTR)
 		die("cannot write the post-rendered stream to stdout: %s",
 		    strerror(errno));
@@ -86,7 +83,6 @@ static void write_stdout(const struct buf *out)
 int main(int argc, char **argv)
 {
 	struct settings st = { 0 };
-	struct buf out = BUF_INIT;
 	const char *values_path;
 	size_t len;
 	char *input;
@@ -97,11 +93,14 @@ int main(int argc, char **argv)
 	switch (options_parse(argc, argv, &st, &values_path)) {
 	case OPTIONS_RUN:
 		break;
-	case OPTIONS_DONE:
+	case OPTIONS_DONE:	/* --help or --version: printed if it can be */
 		settings_release(&st);
+		if (fflush(stdout) || ferror(stdout) || fclose(stdout))
+			die("cannot write to stdout: %s", strerror(errno));
 		return EXIT_OK;
 	case OPTIONS_USAGE:
 		settings_release(&st);
+		diag_flush();
 		return EXIT_USAGE;
 	}
 	if (values_path)
@@ -111,13 +110,13 @@ int main(int argc, char **argv)
 	if (diag_error_count()) {
 		free(input);
 		status = EXIT_INVALID_INPUT;
-	} else if (postrender(&st, input, len, &out)) {
+	} else if (postrender_to(&st, input, len,
+				 st.check_only ? NULL : write_stdout, NULL)) {
 		status = EXIT_INVALID_INPUT;
 	}
 	diag_flush();
 	if (status == EXIT_OK && !st.check_only)
-		write_stdout(&out);
-	buf_release(&out);
+		close_stdout();
 	settings_release(&st);
 	return status;
 }

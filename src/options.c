@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "inject.h"
 #include "values.h"
+#include "vocab.h"
 
 struct option_state {
 	struct settings *st;
@@ -57,13 +58,7 @@ static const char usage_text[] =
 static void usage_error(struct option_state *os, const char *fmt,
 			const char *a, const char *b)
 {
-	struct buf msg = BUF_INIT;
-
-	buf_adds(&msg, "agentenv-post: usage: ");
-	buf_addf(&msg, fmt, a, b);
-	buf_adds(&msg, "\n(see agentenv-post --help)\n");
-	diag_usage(msg.data, msg.len);
-	buf_release(&msg);
+	diag_usage(fmt, a, b);
 	os->result = OPTIONS_USAGE;
 }
 
@@ -71,10 +66,11 @@ static void opt_release(struct option_state *os, const char *arg)
 {
 	const char *why;
 
-	if (!valid_service_name(arg, strlen(arg), &why) || strlen(arg) > 53) {
+	if (!valid_service_name(arg, strlen(arg), &why) ||
+	    strlen(arg) > RELEASE_MAX_LEN) {
 		usage_error(os, "--release '%s': not a Helm release name: "
-			    "use at most 53 lowercase letters, digits and "
-			    "'-'%s", arg, "");
+			    "use at most " RELEASE_MAX_TEXT " lowercase "
+			    "letters, digits and '-'%s", arg, "");
 		return;
 	}
 	free(os->st->release);

@@ -12,10 +12,8 @@
 #include "inject.h"
 #include "names.h"
 #include "ynode.h"
+#include "vocab.h"
 
-#define INSTANCE_LABEL "app.kubernetes.io/instance"
-/* Helm's own limit on release names. */
-#define RELEASE_MAX_LEN 53
 
 static bool sandboxed(const struct pod_template *pt)
 {
@@ -146,7 +144,7 @@ static void check_unsandboxed_presented(const struct sandbox *sb,
 
 	for (i = 0; i < pts->nr; i++) {
 		const struct pod_template *pt = &pts->items[i];
-		const char *service = pod_template_label(pt, "inspect/service");
+		const char *service = pod_template_label(pt, PRESENTED_LABEL);
 		const char *instance = pod_template_label(pt, INSTANCE_LABEL);
 
 		struct buf field = BUF_INIT;

@@ -1,5 +1,5 @@
 /*
- * policy — the CiliumNetworkPolicies (see generate.h), rule for rule those
+ * policy — the CiliumNetworkPolicies (see policy.h), rule for rule those
  * of agent-env's network-policy.yaml, plus per-service egress:
  *
  *  - sandbox-egress: every sandboxed pod may look up (through kube-dns and
@@ -15,79 +15,73 @@
  *    ICMP echo always. None for a network-isolated service.
  *  - svc-NAME-isolate: a network-isolated service may send nothing.
  */
+#include "policy.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
-#include "generate.h"
-#include "inject.h"
 #include "templates.h"
-#include "ynode.h"
+#include "vocab.h"
+
+/* What the slots of one policy's templates are filled with. */
+struct policy_ctx {
+	const struct sandbox *sb;
+	const struct service *svc;	/* NULL: release-wide */
+	const char *network;		/* NULL: none */
+	const struct egress *e;		/* egress policies */
+	bool cluster_services;		/* DNS lookups of the namespace's */
+	const char *description;	/* service ingress */
+};
+
+static void write_network_label(struct buf *b, size_t indent,
+				const char *network)
+{
+	struct buf key = BUF_INIT;
+
+	buf_addf(&key, NETWORK_LABEL_PREFIX "%s", network);
+	ytext_pair_quoted(b, indent, key.data, "true");
+	buf_release(&key);
+}
 
 /* The labels that scope a selector to the sandboxed pods of the release. */
-static void add_release_labels(struct fy_node *labels,
-			       const struct sandbox *sb)
+static void write_release_labels(struct buf *b, size_t indent,
+				 const struct sandbox *sb)
 {
-	struct fy_document *d = fy_node_document(labels);
-
 	if (sb->namespace)
-		ynode_set(labels, "io.kubernetes.pod.namespace",
-			  ynode_plain(d, sb->namespace));
-	ynode_set(labels, "app.kubernetes.io/instance",
-		  ynode_quoted(d, sb->release));
-	ynode_set(labels, SANDBOX_LABEL, ynode_quoted(d, "true"));
+		ytext_pair_plain(b, indent, "io.kubernetes.pod.namespace",
+				 sb->namespace);
+	ytext_pair_quoted(b, indent, INSTANCE_LABEL, sb->release);
+	ytext_pair_quoted(b, indent, SANDBOX_LABEL, "true");
 }
 
-static struct fy_node *release_selector(struct fy_document *d,
-					const struct sandbox *sb)
+/* The labels of one service's pods (and of one of its networks). */
+static void write_service_labels(struct buf *b, size_t indent,
+				 const struct policy_ctx *ctx)
 {
-	struct fy_node *sel = ynode_from_yaml(d, "matchLabels: {}");
-
-	add_release_labels(ynode_get(sel, "matchLabels"), sb);
-	return sel;
+	write_release_labels(b, indent, ctx->sb);
+	ytext_pair_plain(b, indent, SERVICE_LABEL, ctx->svc->name);
+	if (ctx->network)
+		write_network_label(b, indent, ctx->network);
 }
 
-/* The selector of one service's pods (and of one of its networks). */
-static struct fy_node *service_selector(struct fy_document *d,
-					const struct sandbox *sb,
-					const struct service *svc,
-					const char *network)
+/* "- port: "N"\n  protocol: P\n" */
+static void write_port_item(struct buf *b, size_t indent, unsigned port,
+			    enum protocol proto)
 {
-	struct fy_node *sel = release_selector(d, sb);
-	struct fy_node *labels = ynode_get(sel, "matchLabels");
-
-	ynode_set(labels, SERVICE_LABEL, ynode_plain(d, svc->name));
-	if (network) {
-		struct buf key = BUF_INIT;
-
-		buf_addf(&key, "%s%s", NETWORK_LABEL_PREFIX, network);
-		ynode_set(labels, key.data, ynode_quoted(d, "true"));
-		buf_release(&key);
-	}
-	return sel;
+	ytext_indent(b, indent);
+	buf_addf(b, "- port: \"%u\"\n", port);
+	ytext_indent(b, indent + 2);
+	buf_addf(b, "protocol: %s\n", protocol_name(proto));
 }
 
-static void append_quoted_item(struct fy_node *seq, const char *key,
-			       const char *value)
+/* "- ports:" with one port, in a toPorts list. */
+static void write_ports_entry(struct buf *b, size_t indent, unsigned port,
+			      enum protocol proto)
 {
-	struct fy_document *d = fy_node_document(seq);
-	struct fy_node *item = fy_node_create_mapping(d);
-
-	ynode_set(item, key, ynode_quoted(d, value));
-	ynode_append(seq, item);
-}
-
-static struct fy_node *port_item(struct fy_document *d, unsigned port,
-				 enum protocol proto)
-{
-	struct buf yaml = BUF_INIT;
-	struct fy_node *n;
-
-	buf_addf(&yaml, "port: \"%u\"\nprotocol: %s\n", port,
-		 protocol_name(proto));
-	n = ynode_from_yaml(d, yaml.data);
-	buf_release(&yaml);
-	return n;
+	ytext_indent(b, indent);
+	buf_adds(b, "- ports:\n");
+	write_port_item(b, indent + 2, port, proto);
 }
 
 /* "*.example.com" -> "(?i)^[^.]+[.]example[.]com(:[0-9]+)?$" */
@@ -105,28 +99,25 @@ static void add_host_regex(struct buf *b, const char *domain)
 	buf_adds(b, "(:[0-9]+)?$");
 }
 
-/* Egress to kube-dns, looking up only the given patterns. */
-static void add_dns_rule(struct fy_node *egress, const struct sandbox *sb,
-			 const struct egress *e, bool cluster_services)
+static void write_dns_patterns(struct buf *b, size_t indent,
+			       const struct policy_ctx *ctx)
 {
-	struct fy_document *d = fy_node_document(egress);
-	struct fy_node *rule = ynode_from_yaml(d, template_rule_kube_dns);
-	struct fy_node *dns = ynode_path(rule, "/toPorts/0/rules/dns");
+	const struct egress *e = ctx->e;
 	size_t i;
 
-	if (cluster_services) {
+	if (ctx->cluster_services) {
 		struct buf pattern = BUF_INIT;
 
 		buf_addf(&pattern, "*.%s.svc.cluster.local",
-			 sb->namespace ? sb->namespace : "*");
-		append_quoted_item(dns, "matchPattern", pattern.data);
+			 ctx->sb->namespace ? ctx->sb->namespace : "*");
+		ytext_item_quoted(b, indent, "matchPattern", pattern.data);
 		buf_release(&pattern);
 	}
 	for (i = 0; i < e->domains.nr; i++)
-		append_quoted_item(dns, "matchPattern", e->domains.items[i]);
+		ytext_item_quoted(b, indent, "matchPattern",
+				  e->domains.items[i]);
 	if (egress_allows_world(e))
-		append_quoted_item(dns, "matchPattern", "*");
-	ynode_append(egress, rule);
+		ytext_item_quoted(b, indent, "matchPattern", "*");
 }
 
 static bool allows_every_domain(const struct egress *e)
@@ -134,221 +125,227 @@ static bool allows_every_domain(const struct egress *e)
 	return strlist_has(&e->domains, "*");
 }
 
-/* toFQDNs for the allowed domains, with their identity checks. */
-static void add_domain_rules(struct fy_node *egress, const struct egress *e)
+static void write_other_ports(struct buf *b, size_t indent,
+			      const struct egress *e)
 {
-	struct fy_document *d = fy_node_document(egress);
-	struct fy_node *rule, *fqdns, *to_ports, *server_names, *http;
-	struct fy_node *extra = NULL;
+	bool first = true;
 	size_t i;
 
-	if (!e->domains.nr)
-		return;
-	rule = fy_node_create_mapping(d);
-	fqdns = ynode_want_sequence(rule, "toFQDNs");
-	for (i = 0; i < e->domains.nr; i++)
-		append_quoted_item(fqdns, "matchPattern", e->domains.items[i]);
-	if (!allows_every_domain(e)) {
-		to_ports = ynode_from_yaml(d, template_rule_domain_identity);
-		server_names = ynode_path(to_ports, "/0/serverNames");
-		http = ynode_path(to_ports, "/1/rules/http");
-		for (i = 0; i < e->domains.nr; i++) {
-			struct buf host = BUF_INIT;
-
-			ynode_append(server_names,
-				     ynode_quoted(d, e->domains.items[i]));
-			add_host_regex(&host, e->domains.items[i]);
-			append_quoted_item(http, "host", host.data);
-			buf_release(&host);
-		}
-		/* Ports without a domain: every allowed domain's IPs. */
-		for (i = 0; i < e->nr_ports; i++) {
-			if (e->ports[i].domain)
-				continue;
-			if (!extra) {
-				struct fy_node *entry;
-
-				entry = fy_node_create_mapping(d);
-				extra = ynode_want_sequence(entry, "ports");
-				ynode_append(to_ports, entry);
-			}
-			ynode_append(extra, port_item(d, e->ports[i].number,
-						      e->ports[i].protocol));
-		}
-		ynode_set(rule, "toPorts", to_ports);
-	}
-	ynode_append(egress, rule);
-	/* Ports with a domain are scoped to that domain by their own rule. */
 	for (i = 0; i < e->nr_ports; i++) {
-		struct fy_node *ports;
+		if (e->ports[i].domain)
+			continue;
+		if (first) {
+			ytext_indent(b, indent);
+			buf_adds(b, "- ports:\n");
+			first = false;
+		}
+		write_port_item(b, indent + 2, e->ports[i].number,
+				e->ports[i].protocol);
+	}
+}
 
+static void write_quoted_items(struct buf *b, size_t indent,
+			       const struct strlist *items)
+{
+	size_t i;
+
+	for (i = 0; i < items->nr; i++) {
+		ytext_indent(b, indent);
+		buf_adds(b, "- ");
+		ytext_quoted(b, items->items[i]);
+		buf_addch(b, '\n');
+	}
+}
+
+static void policy_slot(struct buf *b, const char *name, size_t name_len,
+			size_t indent, bool block, void *data);
+
+/* toFQDNs for the allowed domains, with their identity checks. */
+static void write_domain_rules(struct buf *b, size_t indent,
+			       const struct policy_ctx *ctx)
+{
+	const struct egress *e = ctx->e;
+	size_t i;
+
+	if (e->domains.nr) {
+		ytext_indent(b, indent);
+		buf_adds(b, "- toFQDNs:\n");
+		for (i = 0; i < e->domains.nr; i++)
+			ytext_item_quoted(b, indent + 2, "matchPattern",
+					  e->domains.items[i]);
+		if (!allows_every_domain(e))
+			ytext_template(b, template_rule_domain_identity,
+				       indent + 2, policy_slot, (void *)ctx);
+	}
+	/* Ports with a domain are scoped to that domain by their own rule. */
+	for (i = 0; e->domains.nr && i < e->nr_ports; i++) {
 		if (!e->ports[i].domain)
 			continue;
-		rule = fy_node_create_mapping(d);
-		append_quoted_item(ynode_want_sequence(rule, "toFQDNs"),
-				   "matchPattern", e->ports[i].domain);
-		ports = ynode_from_yaml(d, "- ports: []");
-		ynode_append(ynode_path(ports, "/0/ports"),
-			     port_item(d, e->ports[i].number,
-				       e->ports[i].protocol));
-		ynode_set(rule, "toPorts", ports);
-		ynode_append(egress, rule);
+		ytext_indent(b, indent);
+		buf_adds(b, "- toFQDNs:\n");
+		ytext_item_quoted(b, indent + 2, "matchPattern",
+				  e->ports[i].domain);
+		ytext_indent(b, indent + 2);
+		buf_adds(b, "toPorts:\n");
+		write_ports_entry(b, indent + 2, e->ports[i].number,
+				  e->ports[i].protocol);
 	}
 }
 
-static void add_string_list_rule(struct fy_node *egress, const char *key,
-				 const struct strlist *items)
+static void write_list_rule(struct buf *b, size_t indent, const char *key,
+			    const struct strlist *items)
 {
-	struct fy_document *d = fy_node_document(egress);
-	struct fy_node *rule, *seq;
-	size_t i;
-
 	if (!items->nr)
 		return;
-	rule = fy_node_create_mapping(d);
-	seq = ynode_want_sequence(rule, key);
-	for (i = 0; i < items->nr; i++)
-		ynode_append(seq, ynode_quoted(d, items->items[i]));
-	ynode_append(egress, rule);
+	ytext_indent(b, indent);
+	buf_addf(b, "- %s:\n", key);
+	write_quoted_items(b, indent + 2, items);
 }
 
-static void add_allowed(struct fy_node *egress, const struct egress *e)
+static void write_allowed_rules(struct buf *b, size_t indent,
+				const struct policy_ctx *ctx)
 {
-	add_domain_rules(egress, e);
-	add_string_list_rule(egress, "toEntities", &e->entities);
-	add_string_list_rule(egress, "toCIDR", &e->cidrs);
+	write_domain_rules(b, indent, ctx);
+	write_list_rule(b, indent, "toEntities", &ctx->e->entities);
+	write_list_rule(b, indent, "toCIDR", &ctx->e->cidrs);
+}
+
+/* Egress to kube-dns, looking up only the allowed names. */
+static void write_kube_dns_rule(struct buf *b, size_t indent,
+				const struct policy_ctx *ctx)
+{
+	const struct egress *e = ctx->e;
+
+	if (ctx->cluster_services || e->domains.nr ||
+	    egress_allows_world(e))
+		ytext_template(b, template_rule_kube_dns, indent, policy_slot,
+			       (void *)ctx);
+}
+
+/* The first ingress rule's ports: the service's, when it lists ports. */
+static void write_ingress_ports(struct buf *b, size_t indent,
+				const struct service *svc)
+{
+	size_t i;
+
+	if (!svc->nr_ports)
+		return;
+	ytext_indent(b, indent);
+	buf_adds(b, "toPorts:\n");
+	ytext_indent(b, indent);
+	buf_adds(b, "- ports:\n");
+	for (i = 0; i < svc->nr_ports; i++)
+		write_port_item(b, indent + 2, svc->ports[i].number,
+				svc->ports[i].protocol);
+}
+
+static void policy_slot(struct buf *b, const char *name, size_t name_len,
+			size_t indent, bool block, void *data)
+{
+	const struct policy_ctx *ctx = data;
+
+#define SLOT(s) ytext_slot_is(name, name_len, s)
+	if (!block && SLOT("description") && ctx->description)
+		ytext_quoted(b, ctx->description);
+	else if (!block)
+		gen_unknown_slot(name, name_len);
+	else if (SLOT("release_labels"))
+		write_release_labels(b, indent, ctx->sb);
+	else if (SLOT("service_labels") && ctx->svc)
+		write_service_labels(b, indent, ctx);
+	else if (SLOT("network_labels")) {
+		write_release_labels(b, indent, ctx->sb);
+		if (ctx->network)
+			write_network_label(b, indent, ctx->network);
+	} else if (SLOT("kube_dns_rule") && ctx->e)
+		write_kube_dns_rule(b, indent, ctx);
+	else if (SLOT("dns_patterns") && ctx->e)
+		write_dns_patterns(b, indent, ctx);
+	else if (SLOT("allowed_rules") && ctx->e)
+		write_allowed_rules(b, indent, ctx);
+	else if (SLOT("server_names") && ctx->e)
+		write_quoted_items(b, indent, &ctx->e->domains);
+	else if (SLOT("http_hosts") && ctx->e) {
+		size_t i;
+
+		for (i = 0; i < ctx->e->domains.nr; i++) {
+			struct buf host = BUF_INIT;
+
+			add_host_regex(&host, ctx->e->domains.items[i]);
+			ytext_item_quoted(b, indent, "host", host.data);
+			buf_release(&host);
+		}
+	} else if (SLOT("other_ports") && ctx->e)
+		write_other_ports(b, indent, ctx->e);
+	else if (SLOT("to_ports") && ctx->svc)
+		write_ingress_ports(b, indent, ctx->svc);
+	else
+		gen_unknown_slot(name, name_len);
+#undef SLOT
 }
 
 static void sandbox_egress(struct gen *g)
 {
-	const struct sandbox *sb = g->sb;
-	const struct egress *e = &sb->settings->egress;
+	struct policy_ctx ctx = { g->sb, NULL, NULL, &g->sb->settings->egress,
+				  true, NULL };
 	char *name = gen_name(g, "sandbox-egress", NULL, NULL, NULL);
-	struct fy_node *root = gen_object(g, template_policy_egress, name,
-					  "network-policy");
-	struct fy_document *d = fy_node_document(root);
-	struct fy_node *spec = ynode_get(root, "spec");
-	struct fy_node *egress = ynode_get(spec, "egress");
-	struct fy_node *same = fy_node_create_mapping(d);
 
-	ynode_set(spec, "endpointSelector", release_selector(d, sb));
-	add_dns_rule(egress, sb, e, true);
-	ynode_append(ynode_want_sequence(same, "toEndpoints"),
-		     release_selector(d, sb));
-	ynode_append(egress, same);
-	add_allowed(egress, e);
-	gen_add(g, root, "network-policy");
+	gen_write(g, template_policy_egress, name, "network-policy",
+		  policy_slot, &ctx);
 	free(name);
 }
 
 static void service_egress(struct gen *g, const struct service *svc)
 {
-	const struct sandbox *sb = g->sb;
+	struct policy_ctx ctx = { g->sb, svc, NULL, &svc->egress, false,
+				  NULL };
 	char *name = gen_name(g, "svc", svc->name, "egress", NULL);
-	struct fy_node *root = gen_object(g, template_policy_service_egress,
-					  name, "network-policy");
-	struct fy_document *d = fy_node_document(root);
-	struct fy_node *spec = ynode_get(root, "spec");
-	struct fy_node *egress = ynode_get(spec, "egress");
 
-	ynode_set(spec, "endpointSelector",
-		  service_selector(d, sb, svc, NULL));
-	if (svc->egress.domains.nr || egress_allows_world(&svc->egress))
-		add_dns_rule(egress, sb, &svc->egress, false);
-	add_allowed(egress, &svc->egress);
-	gen_add(g, root, "network-policy");
+	gen_write(g, template_policy_service_egress, name, "network-policy",
+		  policy_slot, &ctx);
 	free(name);
 }
 
 static void default_deny_ingress(struct gen *g)
 {
+	struct policy_ctx ctx = { g->sb, NULL, NULL, NULL, false, NULL };
 	char *name = gen_name(g, "sandbox-default-deny-ingress", NULL, NULL,
-			       NULL);
-	struct fy_node *root = gen_object(g, template_policy_deny_ingress,
-					  name, "network-policy");
+			      NULL);
 
-	ynode_set(ynode_get(root, "spec"), "endpointSelector",
-		  release_selector(fy_node_document(root), g->sb));
-	gen_add(g, root, "network-policy");
+	gen_write(g, template_policy_deny_ingress, name, "network-policy",
+		  policy_slot, &ctx);
 	free(name);
-}
-
-static struct fy_node *from_sandbox(struct fy_document *d,
-				    const struct sandbox *sb,
-				    const char *network)
-{
-	struct fy_node *rule = fy_node_create_mapping(d);
-	struct fy_node *sel = release_selector(d, sb);
-
-	if (network) {
-		struct buf key = BUF_INIT;
-
-		buf_addf(&key, "%s%s", NETWORK_LABEL_PREFIX, network);
-		ynode_set(ynode_get(sel, "matchLabels"), key.data,
-			  ynode_quoted(d, "true"));
-		buf_release(&key);
-	}
-	ynode_append(ynode_want_sequence(rule, "fromEndpoints"), sel);
-	return rule;
 }
 
 static void service_ingress(struct gen *g, const struct service *svc,
 			    const char *network)
 {
-	const struct sandbox *sb = g->sb;
+	struct policy_ctx ctx = { g->sb, svc, network, NULL, false, NULL };
 	char *name = network ?
 		gen_name(g, "svc", svc->name, network, "ingress") :
 		gen_name(g, "svc", svc->name, "ingress", NULL);
-	struct fy_node *root, *spec, *ingress, *rule, *icmp;
-	struct fy_document *d;
 	struct buf description = BUF_INIT;
-	size_t i;
 
-	root = gen_object(g, template_policy_service_ingress, name,
-			  "network-policy");
-	d = fy_node_document(root);
-	spec = ynode_get(root, "spec");
-	ingress = ynode_get(spec, "ingress");
 	buf_addf(&description, "Allow ingress to workload \"%s\" from same "
 		 "sandbox%s%s%s.\nIf ports are specified, only those ports "
 		 "are exposed; otherwise all ports are allowed.\nAlways "
 		 "allow ICMP echo requests (ping).\n", svc->name,
 		 network ? " on network \"" : "", network ? network : "",
 		 network ? "\"" : "");
-	ynode_set(spec, "description", ynode_quoted(d, description.data));
-	ynode_set(spec, "endpointSelector",
-		  service_selector(d, sb, svc, network));
-	rule = from_sandbox(d, sb, network);
-	if (svc->nr_ports) {
-		struct fy_node *to_ports = ynode_from_yaml(d, "- ports: []");
-		struct fy_node *ports = ynode_path(to_ports, "/0/ports");
-
-		for (i = 0; i < svc->nr_ports; i++)
-			ynode_append(ports, port_item(d, svc->ports[i].number,
-						      svc->ports[i].protocol));
-		ynode_set(rule, "toPorts", to_ports);
-	}
-	ynode_append(ingress, rule);
-	rule = from_sandbox(d, sb, network);
-	icmp = ynode_from_yaml(d, "- fields: []");
-	ynode_set(ynode_at(icmp, 0), "fields",
-		  ynode_from_yaml(d, template_rule_icmp_echo));
-	ynode_set(rule, "icmps", icmp);
-	ynode_append(ingress, rule);
+	ctx.description = description.data;
+	gen_write(g, template_policy_service_ingress, name, "network-policy",
+		  policy_slot, &ctx);
 	buf_release(&description);
-	gen_add(g, root, "network-policy");
 	free(name);
 }
 
 static void service_isolate(struct gen *g, const struct service *svc)
 {
+	struct policy_ctx ctx = { g->sb, svc, NULL, NULL, false, NULL };
 	char *name = gen_name(g, "svc", svc->name, "isolate", NULL);
-	struct fy_node *root = gen_object(g, template_policy_isolate, name,
-					  "network-policy");
 
-	ynode_set(ynode_get(root, "spec"), "endpointSelector",
-		  service_selector(fy_node_document(root), g->sb, svc, NULL));
-	gen_add(g, root, "network-policy");
+	gen_write(g, template_policy_isolate, name, "network-policy",
+		  policy_slot, &ctx);
 	free(name);
 }
 

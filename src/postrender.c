@@ -6,9 +6,10 @@
  *  1. read: load each document, find its pod templates, read and check
  *     their annotations into the sandbox model, unload it;
  *  2. once the model is complete and checked (release, namespace, names),
- *     edit: load each document that holds pods to sandbox again, inject,
- *     serialise it, unload it.
- * Then the generated objects are appended and the stream written once.
+ *     write: every document in order, those that hold pods to sandbox
+ *     loaded again, injected, serialised, unloaded; each handed on to the
+ *     output at once; then the generated objects, written as text.
+ * Nothing is handed on before pass 2, so a refused input writes nothing.
  */
 #include "postrender.h"
 
@@ -19,6 +20,7 @@
 #include "explain.h"
 #include "generate.h"
 #include "inject.h"
+#include "output.h"
 #include "plan.h"
 #include "stream.h"
 #include "workload.h"
@@ -76,32 +78,61 @@ static void edit_document(struct stream *s, struct doc *d,
 	doc_finish_edit(d);
 }
 
-static void edit_documents(struct stream *s, struct pod_templates *pts,
-			   const struct sandbox *sb)
+/*
+ * Pass 2, once everything is validated: every document in order, edited
+ * where it holds pods to sandbox, handed on at once (so only one edited
+ * document is held at a time), then the generated objects.
+ */
+static void write_documents(struct stream *s, struct pod_templates *pts,
+			    const struct sandbox *sb, bool generate,
+			    struct output *o)
 {
-	size_t i = 0;
+	size_t i, k = 0;
 
-	while (i < pts->nr) {
-		struct doc *d = pts->items[i].doc;
-		size_t end = i;
+	/* Pod templates in document order, or some would never be edited. */
+	for (i = 1; i < pts->nr; i++)
+		if (pts->items[i].doc < pts->items[i - 1].doc)
+			BUG("pod template %zu is out of document order", i);
+	for (i = 0; i < s->nr; i++) {
+		struct doc *d = &s->docs[i];
+		size_t first = k;
 		bool edit = false;
 
-		for (; end < pts->nr && pts->items[end].doc == d; end++)
-			edit |= needs_edit(&pts->items[end]);
-		if (edit)
-			edit_document(s, d, &pts->items[i], end - i, sb);
-		i = end;
+		for (; k < pts->nr && pts->items[k].doc == d; k++)
+			edit |= needs_edit(&pts->items[k]);
+		if (edit && generate)
+			edit_document(s, d, &pts->items[first], k - first, sb);
+		doc_write(d, o);
 	}
+	if (k != pts->nr)
+		BUG("%zu pod templates not in the stream", pts->nr - k);
+	if (generate)
+		generate_all(s, sb, o);
+	output_flush(o);
 }
 
-int postrender(const struct settings *st, char *input, size_t len,
-	       struct buf *out)
+/* --explain: what the sandbox allows, instead of the stream. */
+static void write_explanation(const struct sandbox *sb,
+			      const struct pod_templates *pts,
+			      enum output_form form, struct output *o)
+{
+	struct buf text = BUF_INIT;
+
+	explain_write(&text, sb, pts, form);
+	output_add(o, text.data, text.len);
+	output_flush(o);
+	buf_release(&text);
+}
+
+int postrender_to(const struct settings *st, char *input, size_t len,
+		  output_sink_fn *sink, void *data)
 {
 	struct stream s;
 	struct pod_templates pts = { 0 };
 	struct chart_policies cps = { 0 };
 	struct sandbox sb;
-	size_t sandboxed;
+	struct output o;
+	size_t sandboxed = 0;
 
 	stream_init(&s);
 	sandbox_init(&sb, st);
@@ -117,17 +148,6 @@ int postrender(const struct settings *st, char *input, size_t len,
 	if (sandboxed && sb.release)
 		chart_policies_check(&cps, &sb, &pts,
 				     st->drop_chart_policies);
-	if (diag_error_count() || !sandboxed)
-		goto write;
-	edit_documents(&s, &pts, &sb);
-	generate_all(&s, &sb);
-	if (!sb.namespace)
-		diag_warning(NULL, "no namespace known (no --namespace, "
-			     "HELM_NAMESPACE or metadata.namespace): the "
-			     "policies' DNS rule allows the services of any "
-			     "namespace and the Corefile reads the pod's "
-			     "namespace at run time");
-write:
 	if (st->output != OUTPUT_STREAM && sb.nr > EXPLAIN_MAX_SERVICES)
 		diag_error(NULL, "--explain: the stream has %zu sandboxed "
 			   "services, more than the %d it describes: explain "
@@ -135,10 +155,20 @@ write:
 			   EXPLAIN_MAX_SERVICES);
 	if (diag_error_count())
 		goto done;
-	if (st->output != OUTPUT_STREAM)
-		explain_write(out, &sb, &pts, st->output);
-	else
-		stream_write(&s, out);
+	if (sandboxed && !sb.namespace)
+		diag_warning(NULL, "no namespace known (no --namespace, "
+			     "HELM_NAMESPACE or metadata.namespace): the "
+			     "policies' DNS rule allows the services of any "
+			     "namespace and the Corefile reads the pod's "
+			     "namespace at run time");
+	if (sink) {
+		output_init(&o, sink, data);
+		if (st->output != OUTPUT_STREAM)
+			write_explanation(&sb, &pts, st->output, &o);
+		else
+			write_documents(&s, &pts, &sb, sandboxed > 0, &o);
+		output_release(&o);
+	}
 done:
 	chart_policies_release(&cps);
 	pod_templates_release(&pts);
@@ -146,4 +176,10 @@ done:
 	stream_release(&s);
 	ynode_cache_release();
 	return diag_error_count() ? 1 : 0;
+}
+
+int postrender(const struct settings *st, char *input, size_t len,
+	       struct buf *out)
+{
+	return postrender_to(st, input, len, output_to_buf, out);
 }

@@ -23,7 +23,6 @@ static void doc_release(struct doc *d)
 	free(d->kind);
 	free(d->name);
 	free(d->namespace);
-	free(d->comment);
 	free(d->hook_events);
 	free(d->hook_weight);
 	if (d->selector)
@@ -38,6 +37,10 @@ void stream_release(struct stream *s)
 		doc_release(&s->docs[i]);
 	free(s->docs);
 	free(s->input);
+	if (s->parser[0])
+		fy_parser_destroy(s->parser[0]);
+	if (s->parser[1])
+		fy_parser_destroy(s->parser[1]);
 	if (s->diag)
 		fy_diag_destroy(s->diag);
 	stream_init(s);
@@ -98,12 +101,12 @@ static void report_one(void *data, int line, int column, const char *msg)
 
 /*
  * One fy_diag for the whole stream collects libfyaml's parse errors so
- * they are reported through diag, with the stream's line numbers.
+ * they are reported through diag, with the stream's line numbers. Returns
+ * how many the last parse collected.
  */
-static void report_parse_errors(struct stream *s, struct doc *d)
+static size_t report_parse_errors(struct stream *s, struct doc *d)
 {
-	if (!ynode_report_errors(s->diag, &s->diag_seen, report_one, d))
-		diag_error(&d->where, "not valid YAML");
+	return ynode_report_errors(s->diag, &s->diag_seen, report_one, d);
 }
 
 /* A field that must be a string; NULL when absent (or refused). */
@@ -186,39 +189,93 @@ static bool is_empty(const struct doc *d)
 	return ynode_text_is_empty(d->raw, d->raw_len);
 }
 
-bool doc_load(struct stream *s, struct doc *d)
+/*
+ * The stream's parsers, made once and reset between documents (a parser
+ * set up per document costs more than many a document's parse). A
+ * document reloaded for editing was already checked for duplicate keys:
+ * its parser allows them, which spares libfyaml a scan of the whole
+ * mapping on every key we add.
+ */
+static struct fy_parser *stream_parser(struct stream *s, bool reload)
 {
 	struct fy_parse_cfg cfg = {
-		.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG |
-			 FYPCF_DEFAULT_VERSION_1_1 |
-			 FYPCF_DISABLE_ACCELERATORS,
-		.diag = s->diag,
+		.flags = YNODE_PARSE_FLAGS |
+			 (reload ? FYPCF_ALLOW_DUPLICATE_KEYS : 0),
 	};
+
+	if (!s->diag)
+		s->diag = ynode_collecting_diag();
+	if (!s->parser[reload]) {
+		cfg.diag = s->diag;
+		s->parser[reload] = fy_parser_create(&cfg);
+		if (!s->parser[reload])
+			die("out of memory (YAML parser)");
+	}
+	return s->parser[reload];
+}
+
+/*
+ * d's text parsed into a document, or NULL. The whole text is parsed: a
+ * second document in it (which the splitter would have missed) is
+ * refused, and errors after the first document are collected, so that a
+ * document is good only when all of its text is.
+ */
+static struct fy_document *parse_text(struct stream *s, struct doc *d,
+				      bool reload)
+{
+	struct fy_parser *fyp = stream_parser(s, reload);
+	struct fy_document *fyd, *more = NULL;
+
+	if (fy_parser_set_string(fyp, d->raw, d->raw_len))
+		die("out of memory (YAML parser input)");
+	fyd = fy_parse_load_document(fyp);
+	if (fyd)
+		more = fy_parse_load_document(fyp);
+	if (more) {
+		fy_document_destroy(more);
+		if (!reload)
+			diag_error(&d->where, "holds a second YAML document "
+				   "without a \"---\" line before it: start "
+				   "every document with \"---\"");
+		fy_document_destroy(fyd);
+		fyd = NULL;
+	}
+	/*
+	 * libfyaml 0.7.12 frees twice when a parser that met an error is
+	 * reset and used again (golden/bad-yaml): once any error was seen,
+	 * a new parser for every document (refused input only).
+	 */
+	if (fyd && !fy_parser_get_stream_error(fyp) &&
+	    !fy_diag_got_error(s->diag)) {
+		fy_parser_reset(fyp);
+	} else {
+		fy_parser_destroy(fyp);
+		s->parser[reload] = NULL;
+	}
+	return fyd;
+}
+
+bool doc_load(struct stream *s, struct doc *d)
+{
+	size_t errors, errors_before = diag_error_count();
 
 	if (d->fyd)
 		return d->valid;
-	if (!s->diag)
-		s->diag = ynode_collecting_diag();
-	cfg.diag = s->diag;
 	if (d->described && !d->valid)
 		return false;
 	if (!d->raw || is_empty(d)) {
 		d->described = true;
 		return false;
 	}
-	/*
-	 * Reloaded for editing, the document was already checked for
-	 * duplicate keys: allowing them spares libfyaml a scan of the whole
-	 * mapping on every key we add.
-	 */
-	if (d->described)
-		cfg.flags |= FYPCF_ALLOW_DUPLICATE_KEYS;
-	d->fyd = fy_document_build_from_string(&cfg, d->raw, d->raw_len);
+	d->fyd = parse_text(s, d, d->described);
 	if (d->described)
 		return d->fyd != NULL;
 	d->described = true;
-	if (!d->fyd) {
-		report_parse_errors(s, d);
+	errors = report_parse_errors(s, d);
+	if (!errors && !d->fyd && diag_error_count() == errors_before)
+		diag_error(&d->where, "not valid YAML");
+	if (errors || !d->fyd) {
+		doc_unload(d);
 		return false;
 	}
 	describe(s, d);
@@ -320,19 +377,6 @@ size_t stream_parse(struct stream *s, char *input, size_t len)
 	return diag_error_count() - errors_before;
 }
 
-void stream_add_generated(struct stream *s, struct fy_document *fyd,
-			  const char *comment)
-{
-	struct doc *d = new_doc(s);
-
-	if (!d)
-		die("too many documents");
-	d->fyd = fyd;
-	d->comment = comment ? xstrdup(comment) : NULL;
-	d->described = d->valid = true;
-	doc_finish_edit(d);
-}
-
 size_t doc_line(const struct doc *d, struct fy_node *n)
 {
 	size_t line = ynode_line(n);
@@ -374,10 +418,7 @@ void doc_finish_edit(struct doc *d)
 	char *text = ynode_emit(d->fyd, &len);
 
 	buf_adds(&out, "---\n");
-	if (d->comment)
-		buf_addf(&out, "%s\n", d->comment);
-	else if (d->raw)	/* generated documents have none */
-		add_leading_comments(&out, d);
+	add_leading_comments(&out, d);
 	buf_add(&out, text, len);
 	free(text);
 	free(d->text);
@@ -385,28 +426,25 @@ void doc_finish_edit(struct doc *d)
 	doc_unload(d);
 }
 
-void stream_write(struct stream *s, struct buf *out)
+void doc_write(struct doc *d, struct output *o)
 {
-	size_t i, size = 0;
-
-	/* The output is several times the input: allocate it once. */
-	for (i = 0; i < s->nr; i++)
-		size += s->docs[i].text ? s->docs[i].text_len :
-			s->docs[i].raw_len + 1;
-	buf_reserve(out, size);
-	for (i = 0; i < s->nr; i++) {
-		struct doc *d = &s->docs[i];
-
-		if (d->stale || d->dropped)
-			continue;
-		if (d->text) {	/* copied: not held twice */
-			buf_add(out, d->text, d->text_len);
-			free(d->text);
-			d->text = NULL;
-			continue;
-		}
-		buf_add(out, d->raw, d->raw_len);
-		if (d->raw_len && d->raw[d->raw_len - 1] != '\n')
-			buf_addch(out, '\n');
+	if (d->stale || d->dropped)
+		return;
+	if (d->text) {
+		output_add(o, d->text, d->text_len);
+		free(d->text);
+		d->text = NULL;
+		return;
 	}
+	output_add(o, d->raw, d->raw_len);
+	if (d->raw_len && d->raw[d->raw_len - 1] != '\n')
+		output_add(o, "\n", 1);
+}
+
+void stream_write(struct stream *s, struct output *o)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++)
+		doc_write(&s->docs[i], o);
 }

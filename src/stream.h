@@ -32,13 +32,13 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "output.h"
+#include "vocab.h"
 
 /* Limits on what one run accepts (hostile input must not blow memory). */
 #define STREAM_MAX_BYTES	((size_t)256 << 20)
 #define STREAM_MAX_DOCUMENTS	200000
 
-/* The Helm 4 annotation that tells Helm which file a document belongs to. */
-#define HELM4_FILENAME_ANNOTATION "postrenderer.helm.sh/postrender-filename"
 
 struct doc {
 	const char *raw;	/* points into the stream's input */
@@ -51,7 +51,6 @@ struct doc {
 	char *kind;
 	char *name;
 	char *namespace;
-	char *comment;		/* leading comment of a generated document */
 	bool described;		/* loaded (and checked) once */
 	bool valid;		/* a Kubernetes object that parsed */
 	bool hook;		/* carries a helm.sh/hook annotation */
@@ -65,8 +64,6 @@ struct doc {
 	size_t selector_nr;
 };
 
-/* The label every object we generate carries; how a re-run finds them. */
-#define GENERATED_LABEL "agentenv.io/generated"
 
 
 struct stream {
@@ -76,6 +73,7 @@ struct stream {
 	size_t nr;
 	size_t alloc;
 	bool helm4;		/* documents carry HELM4_FILENAME_ANNOTATION */
+	struct fy_parser *parser[2];	/* first loads, reloads */
 	struct fy_diag *diag;	/* collects libfyaml's parse errors */
 	size_t diag_seen;	/* of those, already reported */
 };
@@ -106,18 +104,15 @@ void doc_finish_edit(struct doc *d);
  */
 size_t stream_parse(struct stream *s, char *input, size_t len);
 
-/*
- * Append a document we generated: it is serialised at once, with comment
- * (NULL for none) above it, and fyd is destroyed.
- */
-void stream_add_generated(struct stream *s, struct fy_document *fyd,
-			  const char *comment);
 
 /*
- * Serialise every document that is not stale into out; the serialised
- * edited documents are freed as they are copied (written once only).
+ * Hand d on to o unless it is stale: its serialised edited text (then
+ * freed: written once only) or its raw bytes.
  */
-void stream_write(struct stream *s, struct buf *out);
+void doc_write(struct doc *d, struct output *o);
+
+/* doc_write() of every document, in order. */
+void stream_write(struct stream *s, struct output *o);
 
 /*
  * The line of n in the stream (documents are parsed one by one, so

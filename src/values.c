@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "ynode.h"
+#include "vocab.h"
 
 /* The file being read, for messages ("values.yaml, line 3: ..."). */
 struct values_ctx {
@@ -144,10 +145,10 @@ static void read_domain_ports(struct values_ctx *vc, struct fy_node *list)
  */
 bool is_reserved_key(const char *key, size_t len)
 {
-	static const char *const exact[] = { "inspect/service",
-		"app.kubernetes.io/instance" };
-	static const char *const prefixes[] = { "agentenv.io/",
-		"aisi.gov.uk/network-" };
+	static const char *const exact[] = { PRESENTED_LABEL,
+		INSTANCE_LABEL };
+	static const char *const prefixes[] = { ANNOTATION_PREFIX,
+		NETWORK_LABEL_PREFIX };
 	size_t i;
 
 	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)

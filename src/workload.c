@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "ynode.h"
+#include "vocab.h"
 
 struct workload_kind {
 	const char *kind;
@@ -275,14 +276,14 @@ static bool must_terminate(const struct workload_kind *k,
 /* Copy out what later phases read of the pod's labels. */
 static void record_labels(struct pod_template *pt)
 {
-	struct fy_node *instance = pod_label(pt, "app.kubernetes.io/instance");
+	struct fy_node *instance = pod_label(pt, INSTANCE_LABEL);
 
 	pt->labels = ynode_string_pairs(ynode_path(pt->pod, "/metadata/labels"),
 					&pt->labels_nr);
 	if (!instance)
 		instance = ynode_get(ynode_path(pt->object,
 						"/metadata/labels"),
-				     "app.kubernetes.io/instance");
+				     INSTANCE_LABEL);
 	pt->instance = ynode_strdup(instance);
 	pt->instance_line = doc_line(pt->doc, instance);
 }

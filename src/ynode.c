@@ -91,11 +91,59 @@ struct fy_node *ynode_get(struct fy_node *map, const char *key)
 							  strlen(key));
 }
 
+/* A sequence's item at index (decimal digits only), or NULL. */
+static struct fy_node *sequence_item(struct fy_node *seq, const char *index)
+{
+	int i = 0;
+
+	if (!*index || strlen(index) > 6)
+		return NULL;
+	for (; *index; index++) {
+		if (*index < '0' || *index > '9')
+			return NULL;
+		i = i * 10 + (*index - '0');
+	}
+	return fy_node_sequence_get_by_index(seq, i);
+}
+
+/*
+ * Walked key by key with the exact-text lookup ynode_get uses: the
+ * constant paths we use ("/spec/template", "/metadata/annotations") need
+ * no general path parser (fy_node_by_path's is about 4% of a run). A
+ * component may be quoted ('agentenv.io/service') to hold a '/'; a
+ * decimal one indexes a sequence. Aliases are not followed (an alias is
+ * neither a mapping nor a sequence).
+ */
 struct fy_node *ynode_path(struct fy_node *n, const char *path)
 {
-	if (!n)
-		return NULL;
-	return fy_node_by_path(n, path, (size_t)-1, FYNWF_DONT_FOLLOW);
+	char key[256];
+
+	while (n && *path == '/' && path[1]) {
+		const char *start = path + 1, *end;
+		char quote = *start == '\'' || *start == '"' ? *start : '\0';
+		size_t len;
+
+		if (quote) {	/* '/' inside: '/metadata/labels/'a/b'' */
+			start++;
+			end = strchr(start, quote);
+			if (!end)
+				BUG("ynode_path: no closing quote in %s", path);
+			len = (size_t)(end - start);
+			path = end + 1;
+		} else {
+			end = strchr(start, '/');
+			len = end ? (size_t)(end - start) : strlen(start);
+			path = start + len;
+		}
+		if (len >= sizeof(key))
+			BUG("ynode_path: a key longer than %zu in %s",
+			    sizeof(key) - 1, path);
+		memcpy(key, start, len);
+		key[len] = '\0';
+		n = fy_node_is_sequence(n) ? sequence_item(n, key) :
+			ynode_get(n, key);
+	}
+	return n;
 }
 
 size_t ynode_line(struct fy_node *n)
@@ -118,9 +166,31 @@ size_t ynode_line(struct fy_node *n)
 	return m ? (size_t)m->line + 1 : 0;
 }
 
+/* Made of [A-Za-z0-9._/-]: parsed as YAML, the same plain scalar. */
+static bool plain_key(const char *key)
+{
+	const char *p;
+
+	for (p = key; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' ||
+		      *p == '/' || *p == '-'))
+			return false;
+	return p != key;
+}
+
+/*
+ * A key node. The keys we add are few and recur in every pod: copied
+ * from the fragment cache, they cost less than a created scalar (which
+ * gets an input of its own, analysed).
+ */
 static struct fy_node *key_node(struct fy_document *d, const char *key)
 {
-	struct fy_node *k = fy_node_create_scalar_copy(d, key, strlen(key));
+	struct fy_node *k;
+
+	if (plain_key(key))
+		return ynode_from_yaml(d, key);
+	k = fy_node_create_scalar_copy(d, key, strlen(key));
 
 	if (!k)
 		die("out of memory (YAML key)");

@@ -23,6 +23,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * How every input (the stream, --values) is parsed: quietly, errors
+ * collected for diag, YAML 1.1 as Kubernetes reads it, no accelerators
+ * (libfyaml 0.7.12's hash accelerators cost more than they save on
+ * Kubernetes-sized mappings).
+ */
+#define YNODE_PARSE_FLAGS (FYPCF_QUIET | FYPCF_COLLECT_DIAG | \
+			   FYPCF_DEFAULT_VERSION_1_1 | \
+			   FYPCF_DISABLE_ACCELERATORS)
+
 /* The scalar's text and length, or NULL when n is not a scalar. */
 const char *ynode_scalar(struct fy_node *n, size_t *len);
 /* A NUL-terminated copy of the scalar, or NULL when n is not a scalar. */
@@ -45,7 +55,11 @@ bool ynode_is_scalar(struct fy_node *n);
 
 /* The value under key in mapping map, or NULL (also when map is not one). */
 struct fy_node *ynode_get(struct fy_node *map, const char *key);
-/* fy_node_by_path(n, path) without following aliases. */
+/*
+ * The node at a constant path of mapping keys and sequence indexes
+ * ("/metadata/labels", "/spec/containers/0"), or NULL; aliases are not
+ * followed; a key holding '/' is quoted ("/metadata/labels/'a/b'").
+ */
 struct fy_node *ynode_path(struct fy_node *n, const char *path);
 
 /* 1-based line where n starts, 0 when unknown. */

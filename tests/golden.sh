@@ -3,8 +3,10 @@
 #   in.yaml      the input stream (required)
 #   args         options, one per line (optional)
 #   values.yaml  passed as --values (optional)
-#   out.yaml     the expected stdout (exit status 0), or
-#   err.txt      the expected stderr (exit status 1, empty stdout)
+#   out.yaml     the expected stdout (exit status 0), and beside it
+#                err.txt, the expected stderr (warnings); no err.txt:
+#                stderr must be empty; or
+#   err.txt      alone: the expected stderr (exit status 1, empty stdout)
 # Every output must also come out the same when fed back in (idempotency),
 # be the same on a second run (determinism), re-parse with libyaml and pass
 # k8s-validate. UPDATE_GOLDEN=1 rewrites out.yaml / err.txt.
@@ -51,7 +53,11 @@ for dir in "$TOP"/testdata/golden/*/; do
 	if [ -n "${UPDATE_GOLDEN:-}" ]; then
 		if [ "$status" = 0 ]; then
 			cp "$tmp/out" "$dir/out.yaml"
-			rm -f "$dir/err.txt"
+			if [ -s "$tmp/err" ]; then
+				cp "$tmp/err" "$dir/err.txt"
+			else
+				rm -f "$dir/err.txt"
+			fi
 		else
 			cp "$tmp/err" "$dir/err.txt"
 			rm -f "$dir/out.yaml"
@@ -65,6 +71,16 @@ for dir in "$TOP"/testdata/golden/*/; do
 		if ! cmp -s "$tmp/out" "$dir/out.yaml"; then
 			fail "$name" "output differs from out.yaml:" \
 				"$(diff "$dir/out.yaml" "$tmp/out" | head -20)"
+			continue
+		fi
+		if [ -f "$dir/err.txt" ] && ! cmp -s "$tmp/err" "$dir/err.txt"; then
+			fail "$name" "stderr differs from err.txt:" \
+				"$(diff "$dir/err.txt" "$tmp/err" | head -20)"
+			continue
+		fi
+		if [ ! -f "$dir/err.txt" ] && [ -s "$tmp/err" ]; then
+			fail "$name" "stderr is not empty (no err.txt):" \
+				"$(head -3 "$tmp/err")"
 			continue
 		fi
 		cmp -s "$tmp/out" "$tmp/twice" ||

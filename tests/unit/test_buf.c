@@ -338,11 +338,11 @@ static const struct quote_case quote_cases[] = {
 	Q("\\", "\"\\\\\""),
 	Q("\\\"", "\"\\\\\\\"\""),
 	Q("\\x41", "\"\\\\x41\""),
-	Q("a\nb", "\"a\\x0Ab\""),
-	Q("\r\n", "\"\\x0D\\x0A\""),
-	Q("\t", "\"\\x09\""),
-	Q("a\0b", "\"a\\x00b\""),
-	Q("\x1b[31m", "\"\\x1B[31m\""),
+	Q("a\nb", "\"a\\nb\""),
+	Q("\r\n", "\"\\r\\n\""),
+	Q("\t", "\"\\t\""),
+	Q("a\0b", "\"a\\0b\""),
+	Q("\x1b[31m", "\"\\e[31m\""),
 	Q("\x7f", "\"\\x7F\""),
 	Q("\x01\x1f", "\"\\x01\\x1F\""),
 	Q("# not a comment", "\"# not a comment\""),
@@ -355,7 +355,7 @@ static const struct quote_case quote_cases[] = {
 	Q("caf\xc3\xa9", "\"caf\xc3\xa9\""),
 	Q("\xe6\x97\xa5\xe6\x9c\xac", "\"\xe6\x97\xa5\xe6\x9c\xac\""),
 	Q("\xf0\x9f\x90\xb3 whale", "\"\xf0\x9f\x90\xb3 whale\""),
-	Q("\"\n\xc3\xa9\\", "\"\\\"\\x0A\xc3\xa9\\\\\""),
+	Q("\"\n\xc3\xa9\\", "\"\\\"\\n\xc3\xa9\\\\\""),
 };
 
 /* Parse text as one YAML document whose root is a scalar. */

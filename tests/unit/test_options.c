@@ -278,6 +278,8 @@ START_TEST(test_options)
 		unsetenv("HELM_NAMESPACE");
 	capture_start(&cap);
 	r = options_parse(argc, argv, &st, &values);
+	diag_flush();	/* usage errors are collected by diag */
+	diag_clear();
 	capture_end(&cap);
 	unsetenv("HELM_NAMESPACE");
 
