@@ -13,7 +13,8 @@
  *    svc-NAME-NETWORK-ingress (networks): ingress to a service from the
  *    sandbox (from its networks), only on its ports when it lists ports;
  *    ICMP echo always. None for a network-isolated service.
- *  - svc-NAME-isolate: a network-isolated service may send nothing.
+ *  - svc-NAME-isolate: a network-isolated service may send and receive
+ *    nothing (ingressDeny and egressDeny to all, as agent-env).
  */
 #include "policy.h"
 
