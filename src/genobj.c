@@ -13,11 +13,7 @@
 char *gen_name(const struct gen *g, const char *a, const char *b,
 	       const char *c, const char *d)
 {
-	const char *infix = pod_set_infix(g->set);
-
-	if (infix)
-		return name_build(g->sb->prefix, infix, a, b, c, d, NULL);
-	return name_build(g->sb->prefix, a, b, c, d, NULL);
+	return name_build(g->sb->set_prefix[g->set], a, b, c, d, NULL);
 }
 
 /* "agentenv-post/[INFIX-]FILE.yaml": where Helm shows the object. */

@@ -43,8 +43,9 @@ struct gen {
 };
 
 /*
- * The name of a generated object of the set: the prefix, the set's infix
- * ("hook", "test-hook"), then the parts (see name_build()).
+ * The name of a generated object of the set: the set's prefix
+ * ("agentenv-RELEASE", "agentenv.hook-RELEASE", "agentenv.test-hook-
+ * RELEASE": see pod_set_infix()), then the parts (see name_build()).
  */
 char *gen_name(const struct gen *g, const char *a, const char *b,
 	       const char *c, const char *d);

@@ -478,20 +478,24 @@ static void check_names(struct sandbox *sb, const struct stream *s)
 	free(e);
 }
 
-static void name_configmaps(struct sandbox *sb)
+static void name_sets(struct sandbox *sb)
 {
 	int set;
 
 	for (set = 0; set < NR_POD_SETS; set++) {
 		const char *infix = pod_set_infix((enum pod_set)set);
+		struct buf prefix = BUF_INIT;
 
-		sb->coredns_configmap[set] = infix ?
-			name_build(sb->prefix, infix, "coredns-configmap",
-				   NULL) :
-			name_build(sb->prefix, "coredns-configmap", NULL);
-		sb->resolv_configmap[set] = infix ?
-			name_build(sb->prefix, infix, "resolv-conf", NULL) :
-			name_build(sb->prefix, "resolv-conf", NULL);
+		if (infix)
+			buf_addf(&prefix, "agentenv.%s-%s", infix,
+				 sb->release);
+		else
+			buf_adds(&prefix, sb->prefix);
+		sb->set_prefix[set] = buf_detach(&prefix, NULL);
+		sb->coredns_configmap[set] = name_build(sb->set_prefix[set],
+			"coredns-configmap", NULL);
+		sb->resolv_configmap[set] = name_build(sb->set_prefix[set],
+			"resolv-conf", NULL);
 	}
 }
 
@@ -554,7 +558,7 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 	check_sandbox_labels(sb, pts);
 	buf_addf(&prefix, "agentenv-%s", sb->release);
 	sb->prefix = buf_detach(&prefix, NULL);
-	name_configmaps(sb);
+	name_sets(sb);
 	name_services(sb, s, pts);
 	check_domain_ports(&sb->settings->egress, NULL, NULL,
 			   "allowDomainsPorts");

@@ -128,6 +128,7 @@ void sandbox_release(struct sandbox *sb)
 	free(sb->namespace);
 	free(sb->prefix);
 	for (i = 0; i < NR_POD_SETS; i++) {
+		free(sb->set_prefix[i]);
 		free(sb->coredns_configmap[i]);
 		free(sb->resolv_configmap[i]);
 	}

@@ -50,7 +50,13 @@ enum pod_set {
 
 /* The set of a pod with these helm.sh/hook events (NULL: not a hook). */
 enum pod_set pod_set_of(const char *hook_events);
-/* The infix of the set's generated names: NULL, "hook", "test-hook". */
+/*
+ * The infix of the set's file names in Helm's view ("hook-", "test-hook-";
+ * NULL for the release set), and of its object names, which start
+ * "agentenv.hook-RELEASE-": a release name has no '.' (a DNS-1123 label),
+ * so no release's own names ("agentenv-RELEASE-...") can be another
+ * release's hook names, which Helm deletes by name.
+ */
 const char *pod_set_infix(enum pod_set set);
 
 /* What a run writes: the stream, or an explanation of the sandbox. */
@@ -158,7 +164,9 @@ struct sandbox {
 	const struct settings *settings;
 	char *release;
 	char *namespace;		/* NULL: unknown */
-	char *prefix;			/* of generated names, and $AGENT_ENV */
+	char *prefix;			/* "agentenv-RELEASE": $AGENT_ENV */
+	/* Of each set's generated names: prefix, "agentenv.hook-RELEASE"... */
+	char *set_prefix[NR_POD_SETS];
 	/* The ConfigMaps the pods of each set mount. */
 	char *coredns_configmap[NR_POD_SETS];
 	char *resolv_configmap[NR_POD_SETS];

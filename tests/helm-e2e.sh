@@ -165,9 +165,12 @@ def need(kind, name, hook=None):
             % (kind, name, annots(d).get("helm.sh/hook"), ",".join(hook)))
     return d
 
-def set_infix(events):
-    # agentenv-post gives test hooks and other hooks separate object sets.
-    return "test-hook-" if "test" in events else "hook-"
+def set_prefix(events):
+    # agentenv-post gives test hooks and other hooks separate object sets,
+    # named so that no release's own names can be another's hook names.
+    if not events:
+        return "agentenv-%s-" % R
+    return "agentenv.%s-%s-" % ("test-hook" if "test" in events else "hook", R)
 
 services, hook_pods = set(), []
 hook_groups = {}    # infix -> (events, services)
@@ -191,7 +194,7 @@ for d in docs:
     if not svc:
         bad("%s: no agentenv.io/service label" % w)
     if hook:
-        evs, svcs = hook_groups.setdefault(set_infix(hook_events(d)),
+        evs, svcs = hook_groups.setdefault(set_prefix(hook_events(d)),
                                            (set(), set()))
         evs.update(hook_events(d))
         svcs.add(svc)
@@ -213,7 +216,7 @@ for d in docs:
         bad("%s: must terminate but has no native coredns sidecar" % w)
     if not native and "coredns" not in [c.get("name") for c in cs]:
         bad("%s: no coredns sidecar" % w)
-    pre = "agentenv-%s-%s" % (R, set_infix(hook_events(d)) if hook else "")
+    pre = set_prefix(hook_events(d) if hook else None)
     vols = {v.get("name"): (v.get("configMap") or {}).get("name")
             for v in spec.get("volumes") or []}
     if vols.get("resolv-conf") != pre + "resolv-conf":
@@ -242,9 +245,8 @@ if want and want != services:
 if not services:
     bad("no sandboxed pod")
 
-def policy_set(infix, evs, svcs):
-    pre = "agentenv-%s-%s" % (R, infix)
-    ev = sorted(evs) if infix else None
+def policy_set(pre, evs, svcs):
+    ev = sorted(evs) if evs else None
     need("ConfigMap", pre + "coredns-configmap", ev)
     need("ConfigMap", pre + "resolv-conf", ev)
     egress = need("CiliumNetworkPolicy", pre + "sandbox-egress", ev)
@@ -256,23 +258,23 @@ def policy_set(infix, evs, svcs):
             bad("no ingress policy %ssvc-%s-..." % (pre, s))
     return egress
 
-egress = policy_set("", None, services)
+egress = policy_set(set_prefix(None), None, services)
 if a.hooks == "sandboxed" and hook_pods:
-    for infix, (evs, svcs) in sorted(hook_groups.items()):
-        policy_set(infix, evs, svcs)
+    for pre, (evs, svcs) in sorted(hook_groups.items()):
+        policy_set(pre, evs, svcs)
     lowest = min(int(annots(d).get("helm.sh/hook-weight", "0"))
                  for d in hook_pods)
     for d in docs:
         n = meta(d).get("name", "")
-        if n.startswith(("agentenv-%s-hook-" % R,
-                         "agentenv-%s-test-hook-" % R)):
+        if n.startswith(("agentenv.hook-%s-" % R,
+                         "agentenv.test-hook-%s-" % R)):
             wgt = int(annots(d).get("helm.sh/hook-weight", "0"))
             if wgt >= lowest:
                 bad("%s: hook weight %d, not before the hook pods (%d)"
                     % (ident(d), wgt, lowest))
 if a.hooks == "plain":
     for d in docs:
-        if "-hook-" in meta(d).get("name", ""):
+        if meta(d).get("name", "").startswith("agentenv."):
             bad("%s: a hook set although no hook was post-rendered" % ident(d))
 
 def dns_patterns(pol):

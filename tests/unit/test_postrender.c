@@ -889,6 +889,61 @@ START_TEST(test_helm4)
 }
 END_TEST
 
+/*
+ * Helm deletes hook objects by name: release r1's hook set must share no
+ * name with the objects of release "r1-hook" (or "r1-test-hook"), whose
+ * names once read the same.
+ */
+START_TEST(test_hook_names_of_two_releases)
+{
+	static const char hooks[] =
+		"apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n"
+		"  annotations: {helm.sh/hook: test}\n"
+		"spec:\n  restartPolicy: Never\n"
+		"  containers: [{name: t, image: x}]\n"
+		"---\napiVersion: batch/v1\nkind: Job\nmetadata:\n"
+		"  name: migrate\n  annotations: {helm.sh/hook: pre-install}\n"
+		"spec:\n  template:\n    spec:\n"
+		"      containers: [{name: migrate, image: x}]\n";
+	static const char plain[] =
+		"apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\n"
+		"spec:\n  containers: [{name: t, image: x}]\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata:\n"
+		"  name: migrate\n"
+		"spec:\n  containers: [{name: migrate, image: x}]\n";
+	static const char *const others[] = { "r1-hook", "r1-test-hook" };
+	struct settings st, other;
+	struct run r, o;
+	size_t i, j, k;
+
+	settings_init(&st, "r1", "ns");
+	run_ok(&r, &st, hooks);
+	for (k = 0; k < 2; k++) {
+		settings_init(&other, others[k], "ns");
+		run_ok(&o, &other, plain);
+		for (i = 2; i < r.nr; i++) {
+			struct fy_node *a = root_of(r.docs[i]);
+
+			for (j = 2; j < o.nr; j++) {
+				struct fy_node *b = root_of(o.docs[j]);
+				char *name = ynode_strdup(ynode_path(a,
+						"/metadata/name"));
+
+				ck_assert_msg(!ynode_is(ynode_path(b,
+					"/metadata/name"), name),
+					"release %s has %s too", others[k],
+					name);
+				free(name);
+			}
+		}
+		run_release(&o);
+		settings_release(&other);
+	}
+	run_release(&r);
+	settings_release(&st);
+}
+END_TEST
+
 START_TEST(test_hook_job)
 {
 	static const char in[] =
@@ -906,14 +961,14 @@ START_TEST(test_hook_job)
 	job = must_find(&r, "Job", "migrate");
 	assert_at(job, POD "/initContainers/0/name", "coredns");
 	assert_at(job, POD "/volumes/0/configMap/name",
-		  "agentenv-demo-hook-coredns-configmap");
+		  "agentenv.hook-demo-coredns-configmap");
 	assert_at(job, POD "/volumes/1/configMap/name",
-		  "agentenv-demo-hook-resolv-conf");
-	cm = must_find(&r, "ConfigMap", "agentenv-demo-hook-coredns-configmap");
+		  "agentenv.hook-demo-resolv-conf");
+	cm = must_find(&r, "ConfigMap", "agentenv.hook-demo-coredns-configmap");
 	assert_at(cm, "/metadata/annotations/'helm.sh/hook'", "pre-install");
 	ck_assert_ptr_nonnull(ynode_path(cm, "/metadata/annotations/"
 					 "'helm.sh/hook-weight'"));
-	must_find(&r, "ConfigMap", "agentenv-demo-hook-resolv-conf");
+	must_find(&r, "ConfigMap", "agentenv.hook-demo-resolv-conf");
 	/* Only hook pods: no regular set. */
 	ck_assert_ptr_null(find(&r, "ConfigMap",
 				"agentenv-demo-coredns-configmap"));
@@ -1149,6 +1204,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_long_names);
 	tcase_add_test(tc, test_helm4);
 	tcase_add_test(tc, test_hook_job);
+	tcase_add_test(tc, test_hook_names_of_two_releases);
 	tcase_add_test(tc, test_values_settings);
 	tcase_add_test(tc, test_null_fields);
 	LOOP(test_errors, error_cases);
