@@ -3,7 +3,8 @@
  *
  * The Corefile rewrites each service name that has a DNS record (its name,
  * "$AGENT_ENV-<name>" and each additional record) to the cluster name of
- * its headless Service, then forwards everything to the cluster's DNS. The
+ * its headless Service, then the short names of the chart's own Services
+ * to theirs, and forwards everything to the cluster's DNS. The
  * names are interpolated unquoted into the Corefile, which is why annot
  * and validate refuse anything but [A-Za-z0-9_.*-] in them.
  */
@@ -13,13 +14,21 @@
 #include "templates.h"
 #include "vocab.h"
 
+/*
+ * The namespace in the Corefile: when it is known only at run time, the
+ * sidecar gets it from the downward API and CoreDNS substitutes it when
+ * it reads the Corefile.
+ */
+static const char *corefile_namespace(const struct sandbox *sb)
+{
+	return sb->namespace ? sb->namespace : "{$AGENTENV_NAMESPACE}";
+}
+
 /* "<name>.<namespace>.svc.cluster.local" */
 static void add_cluster_name(struct buf *b, const struct sandbox *sb,
 			     const char *name)
 {
-	/* The sidecar gets the pod's namespace from the downward API. */
-	buf_addf(b, "%s.%s.svc.cluster.local", name,
-		 sb->namespace ? sb->namespace : "{$AGENTENV_NAMESPACE}");
+	buf_addf(b, "%s.%s.svc.cluster.local", name, corefile_namespace(sb));
 }
 
 static void add_rewrite(struct buf *b, const struct sandbox *sb,
@@ -48,6 +57,40 @@ static void add_service_rewrites(struct buf *b, const struct sandbox *sb,
 }
 
 /*
+ * The chart's own Services by the names a pod's search list would
+ * complete (charts address their Services so: "rel-mariadb"): NAME,
+ * NAME.NS and NAME.NS.svc become NAME.NS.svc.cluster.local, and the
+ * answer is named as asked. A search list in resolv.conf would not do:
+ * Cilium's DNS proxy refuses the names it tries first
+ * ("pypi.org.NS.svc.cluster.local"), and glibc stops at a refusal. These
+ * rules come after the exact ones: CoreDNS applies the first rule that
+ * matches, to the lower-cased, fully qualified name.
+ */
+static void add_short_names(struct buf *b, const struct sandbox *sb)
+{
+	static const char *const forms[][2] = {	/* regex, answer suffix */
+		{ "", "" },
+		{ "\\.%s", ".%s" },
+		{ "\\.%s\\.svc", ".%s.svc" },
+	};
+	const char *ns = corefile_namespace(sb);
+	size_t i;
+
+	buf_adds(b, "\n    # The chart's own Services by their short names, "
+		 "as a pod's search\n    # list completes them: NAME, "
+		 "NAME.NAMESPACE, NAME.NAMESPACE.svc.\n");
+	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		buf_adds(b, "    rewrite name regex ^([^.]+)");
+		buf_addf(b, forms[i][0], ns, ns);
+		buf_addf(b, "\\.$ {1}.%s.svc.cluster.local answer name "
+			 "^([^.]+)\\.%s\\.svc\\.cluster\\.local\\.$ {1}",
+			 ns, ns);
+		buf_addf(b, forms[i][1], ns);
+		buf_addch(b, '\n');
+	}
+}
+
+/*
  * The Corefile, as the literal block's lines at indent: written service
  * by service, so that it is never held whole besides the object's text
  * (at 2000 services it is 0.7 MB).
@@ -69,6 +112,9 @@ static void corefile_slot(struct buf *b, const char *name, size_t name_len,
 		add_service_rewrites(&rules, sb, &sb->services[i]);
 		ytext_literal(b, indent, rules.data);
 	}
+	buf_reset(&rules);
+	add_short_names(&rules, sb);
+	ytext_literal(b, indent, rules.data);
 	ytext_literal(b, indent, template_corefile_tail);
 	buf_release(&rules);
 }

@@ -290,6 +290,24 @@ if a.namespace and egress is not None:
         bad("%s: DNS rule %s, want %s" % (ident(egress),
             dns_patterns(egress), want_pat))
 
+# The chart's own Services resolve by their short names (NAME, NAME.NS,
+# NAME.NS.svc): the sidecar's Corefile has the three rules for them.
+if a.namespace:
+    # Without a namespace ("*" in the DNS rule) the sidecar reads it.
+    ns = "{$AGENTENV_NAMESPACE}" if a.namespace == "*" else a.namespace
+    want_rules = [
+        r"rewrite name regex ^([^.]+)%s\.$ {1}.%s.svc.cluster.local "
+        r"answer name ^([^.]+)\.%s\.svc\.cluster\.local\.$ {1}%s"
+        % (regex, ns, ns, answer)
+        for regex, answer in (("", ""), (r"\.%s" % ns, ".%s" % ns),
+                              (r"\.%s\.svc" % ns, ".%s.svc" % ns))]
+    cm = byname.get(("ConfigMap", "agentenv-%s-coredns-configmap" % R))
+    corefile = ((cm or {}).get("data") or {}).get("Corefile") or ""
+    lines = [l.strip() for l in corefile.splitlines()]
+    for rule in want_rules:
+        if rule not in lines:
+            bad("the Corefile lacks the short-name rule %r" % rule)
+
 fqdns = set()
 for d in docs:
     if d.get("kind") == "CiliumNetworkPolicy":
