@@ -421,7 +421,11 @@ static void name_services(struct sandbox *sb, const struct stream *s,
 	free(hs.docs);
 }
 
-/* A scoped port needs its domain allowed; any port needs some domain. */
+/*
+ * A scoped port needs its domain allowed (here or, for a service,
+ * release-wide); a port for every domain needs domains of the same
+ * settings: a service's opens to the service's own domains.
+ */
 static void check_domain_ports(const struct egress *e,
 			       const struct egress *also,
 			       const struct where *w, const char *what)
@@ -431,11 +435,12 @@ static void check_domain_ports(const struct egress *e,
 	for (i = 0; i < e->nr_ports; i++) {
 		const struct domain_port *dp = &e->ports[i];
 
-		if (!e->domains.nr && !(also && also->domains.nr)) {
+		if (!dp->domain && !e->domains.nr) {
 			diag_error(w, "%s: port %u has no domain to open it "
-				   "to: allow domains too (allow-domains)",
-				   what, dp->number);
-			return;
+				   "to: allow domains here too "
+				   "(allow-domains), or scope the port to one "
+				   "(PORT@DOMAIN)", what, dp->number);
+			continue;
 		}
 		if (dp->domain && !strlist_has(&e->domains, dp->domain) &&
 		    !(also && strlist_has(&also->domains, dp->domain)))

@@ -178,8 +178,12 @@ static void write_domain_rules(struct buf *b, size_t indent,
 			ytext_template(b, template_rule_domain_identity,
 				       indent + 2, policy_slot, (void *)ctx);
 	}
-	/* Ports with a domain are scoped to that domain by their own rule. */
-	for (i = 0; e->domains.nr && i < e->nr_ports; i++) {
+	/*
+	 * Ports with a domain are scoped to that domain by their own rule;
+	 * the domain may be allowed release-wide (plan.c checks it is
+	 * allowed), which also allows its DNS lookups.
+	 */
+	for (i = 0; i < e->nr_ports; i++) {
 		if (!e->ports[i].domain)
 			continue;
 		ytext_indent(b, indent);

@@ -65,15 +65,19 @@ static void add_port(struct allows *out, bool own, char *const *names,
 	a->check = check;
 }
 
-/* add_domain_rules(): nothing at all without an allowed domain. */
+/*
+ * write_domain_rules(): the allowed domains, with the ports that open to
+ * all of them; a port scoped to a domain has a rule of its own, whose
+ * domain may be allowed release-wide (plan.c checks it is allowed).
+ */
 static void add_domains(struct allows *out, const struct egress *e, bool own)
 {
 	char *const *domains = e->domains.items;
 	size_t nr = e->domains.nr, i;
 
-	if (!nr)
-		return;
-	if (strlist_has(&e->domains, "*")) {
+	if (!nr) {
+		/* nothing */
+	} else if (strlist_has(&e->domains, "*")) {
 		add_allow(out, ALLOW_DOMAINS, own, domains, nr);
 	} else {
 		add_port(out, own, domains, nr, 443, PROTOCOL_TCP,

@@ -180,7 +180,10 @@ START_TEST(test_egress_as_policy_emits_it)
 	svc = add_service(&m, "svc", "");
 	add_items(&svc->egress.domains, "*");
 	add_items(&svc->egress.entities, "host");
-	/* Ports without an own domain: policy.c emits no rule for them. */
+	/*
+	 * A port scoped to a release-wide domain, without an own domain:
+	 * its own rule (a port for every domain needs own domains: plan.c).
+	 */
 	quiet = add_service(&m, "quiet", "");
 	add_domain_port(&quiet->egress, 2222, "a.org");
 	off = add_service(&m, "off", "");
@@ -197,7 +200,8 @@ START_TEST(test_egress_as_policy_emits_it)
 	reach_egress(&m.sb, quiet, &al);
 	describe(&b, &al);
 	ck_assert_str_eq(b.data, "fqdn:a.org@443+sni;fqdn:a.org@80+host;"
-			 "fqdn:a.org@22;fqdn:a.org@8443;cidr:10.0.0.0/8;");
+			 "fqdn:a.org@22;fqdn:a.org@8443;cidr:10.0.0.0/8;"
+			 "own fqdn:a.org@2222;");
 	allows_release(&al);
 	reach_egress(&m.sb, off, &al);
 	ck_assert_uint_eq(al.nr, 0);
