@@ -236,9 +236,10 @@ static struct fy_document *parse_text(struct stream *s, struct doc *d,
 		if (!reload)
 			diag_error(&d->where, "holds a second YAML document "
 				   "that does not start a line of its own (a "
-				   "\"---\" after a lone carriage return?): "
-				   "end lines with \"\\n\" and start every "
-				   "document with a \"---\" line");
+				   "\"---\" after a lone carriage return, NEL "
+				   "or line separator?): end lines with "
+				   "\"\\n\" and start every document with a "
+				   "\"---\" line");
 		fy_document_destroy(fyd);
 		fyd = NULL;
 	}
