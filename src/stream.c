@@ -235,8 +235,11 @@ static struct fy_document *parse_text(struct stream *s, struct doc *d,
 		fy_document_destroy(more);
 		if (!reload)
 			diag_error(&d->where, "holds a second YAML document "
-				   "without a \"---\" line before it: start "
-				   "every document with \"---\"");
+				   "that does not start a line of its own (a "
+				   "\"---\" after a lone carriage return, NEL "
+				   "or line separator?): end lines with "
+				   "\"\\n\" and start every document with a "
+				   "\"---\" line");
 		fy_document_destroy(fyd);
 		fyd = NULL;
 	}
