@@ -162,10 +162,11 @@ static void opt_string_pair(struct option_state *os, const char *arg,
 	else if (!valid_label_key(arg, (size_t)(eq - arg), &why))
 		buf_addf(&msg, "%s '%s': the key %s", option, arg, why);
 	else if (is_reserved_key(arg, (size_t)(eq - arg)))
-		buf_addf(&msg, "%s '%s': the sandbox sets that key itself "
-			 "(agentenv.io/*, inspect/service, "
+		buf_addf(&msg, "%s '%s': the sandbox or Helm sets that key "
+			 "itself (agentenv.io/*, inspect/service, "
 			 "app.kubernetes.io/instance, " NETWORK_LABEL_PREFIX
-			 "*): set it in the chart, if at all", option, arg);
+			 "*, helm.sh/*, postrenderer.helm.sh/*): set it in "
+			 "the chart, if at all", option, arg);
 	else if (label && !valid_label_value(eq + 1, strlen(eq + 1), &why))
 		buf_addf(&msg, "%s '%s': the value %s", option, arg, why);
 	else

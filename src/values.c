@@ -147,8 +147,9 @@ bool is_reserved_key(const char *key, size_t len)
 {
 	static const char *const exact[] = { PRESENTED_LABEL,
 		INSTANCE_LABEL };
+	/* Helm's too: hook events and weights, Helm 4's file of a document. */
 	static const char *const prefixes[] = { ANNOTATION_PREFIX,
-		NETWORK_LABEL_PREFIX };
+		NETWORK_LABEL_PREFIX, "helm.sh/", "postrenderer.helm.sh/" };
 	size_t i;
 
 	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
@@ -202,12 +203,13 @@ static struct fy_node *read_string_map(struct values_ctx *vc,
 		}
 		if (is_reserved_key(key, klen)) {
 			refuse(vc, fy_node_pair_key(p), field,
-			       "key '%.*s%s' is the sandbox's own: set on "
-			       "every pod, it could take pods out of the "
-			       "policies or out of the sandbox; remove it "
-			       "(agentenv.io/ annotations belong on the "
-			       "chart's workloads)", diag_shown(klen), key,
-			       diag_cut(klen));
+			       "key '%.*s%s' is the sandbox's own (or "
+			       "Helm's): set on every pod, it could take "
+			       "pods out of the policies or out of the "
+			       "sandbox, or change how Helm runs them; "
+			       "remove it (agentenv.io/ annotations belong "
+			       "on the chart's workloads)", diag_shown(klen),
+			       key, diag_cut(klen));
 			continue;
 		}
 		if (labels && !valid_label_value(value, vlen, &why)) {

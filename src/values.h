@@ -24,8 +24,9 @@ bool values_load_text(struct settings *st, const char *text, size_t len,
 
 /*
  * A label or annotation key the sandbox relies on (agentenv.io/...,
- * inspect/service, app.kubernetes.io/instance, the network labels): not
- * settable release-wide, by --values or by --annotation/--label.
+ * inspect/service, app.kubernetes.io/instance, the network labels) or
+ * Helm does (helm.sh/..., postrenderer.helm.sh/...): not settable
+ * release-wide, by --values or by --annotation/--label.
  */
 bool is_reserved_key(const char *key, size_t len);
 
