@@ -288,7 +288,8 @@ static bool set_runtime_class(struct pod_template *pt,
 	if (!strcmp(wanted, "CLUSTER_DEFAULT"))
 		ynode_remove(pt->spec, "runtimeClassName");
 	else
-		ynode_set(pt->spec, "runtimeClassName", ynode_plain(d, wanted));
+		ynode_set(pt->spec, "runtimeClassName",
+			  ynode_string(d, wanted));
 	return false;
 }
 
@@ -348,8 +349,8 @@ static void set_metadata(struct pod_template *pt, const struct sandbox *sb,
 			  ynode_quoted(d, sb->release));
 	if (svc->presented)
 		ynode_set(labels, PRESENTED_LABEL,
-			  ynode_plain(d, svc->name));
-	ynode_set(labels, SERVICE_LABEL, ynode_plain(d, svc->name));
+			  ynode_string(d, svc->name));
+	ynode_set(labels, SERVICE_LABEL, ynode_string(d, svc->name));
 	ynode_set(labels, SANDBOX_LABEL, ynode_quoted(d, "true"));
 	for (i = 0; i < svc->networks.nr; i++) {
 		struct buf key = BUF_INIT;

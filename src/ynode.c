@@ -272,6 +272,13 @@ struct fy_node *ynode_plain(struct fy_document *d, const char *s)
 	return n;
 }
 
+struct fy_node *ynode_string(struct fy_document *d, const char *s)
+{
+	if (!*s || yaml11_plain_is_not_string(s, strlen(s)))
+		return ynode_quoted(d, s);
+	return ynode_plain(d, s);
+}
+
 struct fy_node *ynode_quoted(struct fy_document *d, const char *s)
 {
 	struct buf text = BUF_INIT;

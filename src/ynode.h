@@ -86,6 +86,11 @@ struct fy_node *ynode_want_sequence(struct fy_node *map, const char *key);
 struct fy_node *ynode_plain(struct fy_document *d, const char *s);
 struct fy_node *ynode_quoted(struct fy_document *d, const char *s);
 /*
+ * A string whatever it looks like: plain, unless YAML 1.1 would read it
+ * as something else ("123", "true", "on"), then double-quoted.
+ */
+struct fy_node *ynode_string(struct fy_document *d, const char *s);
+/*
  * A node parsed from YAML text (a template fragment, copied: libfyaml keeps
  * pointing into the text it parsed); a bad fragment is a BUG.
  */

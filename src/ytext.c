@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "validate.h"
+
 void ytext_quoted(struct buf *b, const char *s)
 {
 	buf_add_yaml_quoted(b, s, strlen(s));
@@ -23,7 +25,8 @@ void ytext_plain(struct buf *b, const char *s)
 
 	for (p = s; *p && plain_char(*p); p++)
 		;
-	if (*s && !*p)
+	/* "123", "true", "on": valid names, but YAML 1.1 reads no string. */
+	if (*s && !*p && !yaml11_plain_is_not_string(s, (size_t)(p - s)))
 		buf_add(b, s, (size_t)(p - s));
 	else
 		ytext_quoted(b, s);

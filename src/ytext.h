@@ -31,7 +31,10 @@
 
 /* s as a double-quoted scalar (buf_add_yaml_quoted). */
 void ytext_quoted(struct buf *b, const char *s);
-/* s plain when it is made of [A-Za-z0-9._/-] (not empty), else quoted. */
+/*
+ * s plain when it is made of [A-Za-z0-9._/-] (not empty) and YAML 1.1
+ * reads it as a string (not "80", "true", "on", ...), else quoted.
+ */
 void ytext_plain(struct buf *b, const char *s);
 void ytext_indent(struct buf *b, size_t indent);
 
