@@ -4,6 +4,7 @@
 #include "annot.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,6 +229,29 @@ static const struct annotation *find_annotation(const char *key, size_t len)
 	return NULL;
 }
 
+/* "inject, service, ...": the annotations a chart author writes. */
+static const char *annotation_list(void)
+{
+	static char list[512];
+	size_t i, used = 0, plen = strlen(ANNOTATION_PREFIX);
+
+	if (list[0])
+		return list;
+	for (i = 0; i < NR_ANNOTATIONS; i++) {
+		int n;
+
+		if (annotation_table[i].parse == parse_injected)
+			continue;	/* ours to write */
+		n = snprintf(list + used, sizeof(list) - used, "%s%s",
+			     used ? ", " : "",
+			     annotation_table[i].key + plen);
+		if (n < 0 || (size_t)n >= sizeof(list) - used)
+			BUG("the annotation list does not fit");
+		used += (size_t)n;
+	}
+	return list;
+}
+
 /* Refuse agentenv.io/ annotations we do not know (typos). */
 static void check_unknown(struct pod_template *pt, struct fy_node *map,
 			  const char *field_prefix)
@@ -248,12 +272,9 @@ static void check_unknown(struct pod_template *pt, struct fy_node *map,
 			continue;
 		w.line = doc_line(pt->doc, fy_node_pair_key(p));
 		diag_error(&w, "%smetadata.annotations[\"%.*s\"]: unknown "
-			   "annotation: the agentenv.io/ annotations are "
-			   "inject, service, runtime-class, sidecar, "
-			   "dns-record, additional-dns-records, ports, "
-			   "networks, network-isolated, allow-domains, "
-			   "allow-domains-ports, allow-cidr, allow-entities",
-			   field_prefix, diag_shown(len), key);
+			   "annotation: the agentenv.io/ annotations are %s",
+			   field_prefix, diag_shown(len), key,
+			   annotation_list());
 	}
 }
 

@@ -13,8 +13,7 @@
 
 #include <stddef.h>
 
-/* Names of Services and label values: DNS-1123 labels. */
-#define NAME_MAX_LEN 63
+#include "vocab.h"	/* NAME_MAX_LEN */
 
 /*
  * A copy of name that fits in limit characters (see above). limit must

@@ -584,13 +584,3 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 	check_names(sb, s);
 	return count;
 }
-
-size_t plan_build(struct sandbox *sb, struct stream *s,
-		  struct pod_templates *pts)
-{
-	size_t i;
-
-	for (i = 0; i < pts->nr; i++)
-		plan_read_pod(sb, &pts->items[i]);
-	return plan_finish(sb, s, pts);
-}

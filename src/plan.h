@@ -31,8 +31,4 @@ void plan_read_pod(struct sandbox *sb, struct pod_template *pt);
 size_t plan_finish(struct sandbox *sb, const struct stream *s,
 		   const struct pod_templates *pts);
 
-/* plan_read_pod() of every template of pts, then plan_finish(). */
-size_t plan_build(struct sandbox *sb, struct stream *s,
-		  struct pod_templates *pts);
-
 #endif

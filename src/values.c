@@ -394,8 +394,7 @@ bool values_load_text(struct settings *st, const char *text, size_t len,
 		      const char *name)
 {
 	struct fy_parse_cfg cfg = {
-		.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG |
-			 FYPCF_DEFAULT_VERSION_1_1,
+		.flags = YNODE_PARSE_FLAGS,
 	};
 	struct values_ctx vc = { st, name, NULL, 0 };
 	struct fy_node *root;
