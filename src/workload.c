@@ -348,6 +348,36 @@ static void drop_last_template(struct pod_templates *pts)
 }
 
 /*
+ * The way from an object to one of its nodes, one step a level: a key
+ * (key != NULL) or a list index. Formatted only for the templates found
+ * ("spec.pools[0].podSpec"): most objects hold none.
+ */
+struct step {
+	const char *key;
+	size_t len;
+	int index;
+};
+
+/* Deeper than libfyaml nests (64 levels), so never reached. */
+#define MAX_STEPS 128
+
+static char *steps_text(const struct step *steps, size_t nr)
+{
+	struct buf path = BUF_INIT;
+	size_t i;
+
+	buf_adds(&path, "");
+	for (i = 0; i < nr; i++) {
+		if (steps[i].key)
+			buf_addf(&path, "%s%.*s", i ? "." : "",
+				 (int)steps[i].len, steps[i].key);
+		else
+			buf_addf(&path, "[%d]", steps[i].index);
+	}
+	return buf_detach(&path, NULL);
+}
+
+/*
  * A pod spec is a mapping with a list of containers; its template is the
  * mapping that holds it under "spec" (or the spec itself, when it is not
  * under one). Found anywhere in an object of a kind outside the table,
@@ -356,19 +386,21 @@ static void drop_last_template(struct pod_templates *pts)
  */
 static void find_foreign_templates(struct doc *d, struct fy_node *object,
 				   struct fy_node *n, struct fy_node *parent,
-				   struct buf *path, struct pod_templates *pts)
+				   struct step *steps, size_t depth,
+				   struct pod_templates *pts)
 {
-	size_t mark = path->len;
 	void *iter = NULL;
 
+	if (depth >= MAX_STEPS)
+		return;
 	if (ynode_is_sequence(n)) {
 		struct fy_node *item;
 		int i = 0;
 
 		while ((item = fy_node_sequence_iterate(n, &iter))) {
-			buf_addf(path, "[%d]", i++);
-			find_foreign_templates(d, object, item, NULL, path, pts);
-			buf_truncate(path, mark);
+			steps[depth] = (struct step){ NULL, 0, i++ };
+			find_foreign_templates(d, object, item, NULL, steps,
+					       depth + 1, pts);
 		}
 	} else if (ynode_is_mapping(n)) {
 		struct fy_node_pair *p;
@@ -378,10 +410,9 @@ static void find_foreign_templates(struct doc *d, struct fy_node *object,
 
 			pt->pod = parent ? parent : n;
 			pt->spec = n;
-			/* The path to the template: without ".spec". */
-			pt->foreign_path = xmemdup0(path->data, parent ?
-				mark - strlen(mark > 4 ? ".spec" : "spec") :
-				mark);
+			/* The path to the template: without "spec". */
+			pt->foreign_path = steps_text(steps, parent ? depth - 1 :
+						      depth);
 			pt->field_prefix = "";
 			pt->set = pod_set_of(d->hook_events);
 			record_labels(pt);
@@ -395,11 +426,10 @@ static void find_foreign_templates(struct doc *d, struct fy_node *object,
 
 			if (!k)
 				continue;
-			buf_addf(path, "%s%.*s", mark ? "." : "", (int)len, k);
+			steps[depth] = (struct step){ k, len, 0 };
 			find_foreign_templates(d, object, fy_node_pair_value(p),
-					       ynode_is(key, "spec") ? n : NULL,
-					       path, pts);
-			buf_truncate(path, mark);
+					       len == 4 && !memcmp(k, "spec", 4) ?
+					       n : NULL, steps, depth + 1, pts);
 		}
 	}
 }
@@ -419,10 +449,9 @@ static void find_in_object(struct doc *d, struct fy_node *object,
 	}
 	k = find_kind(object);
 	if (!k) {
-		struct buf path = BUF_INIT;
+		struct step steps[MAX_STEPS];
 
-		find_foreign_templates(d, object, object, NULL, &path, pts);
-		buf_release(&path);
+		find_foreign_templates(d, object, object, NULL, steps, 0, pts);
 		return;
 	}
 	pt = add_template(d, object, pts);

@@ -468,10 +468,13 @@ static bool has_core_tag(struct fy_node *n, const char *name)
 static bool is_merge_key(struct fy_node *key)
 {
 	size_t len;
+	const char *text;
 
 	if (fy_node_get_tag(key, &len))
 		return has_core_tag(key, "merge");
-	return fy_node_get_style(key) == FYNS_PLAIN && ynode_is(key, "<<");
+	text = fy_node_get_scalar(key, &len);	/* NULL: not a scalar */
+	return text && len == 2 && text[0] == '<' && text[1] == '<' &&
+	       fy_node_get_style(key) == FYNS_PLAIN;
 }
 
 bool ynode_has_alias(struct fy_node *n, struct fy_node **where)
@@ -496,7 +499,7 @@ bool ynode_has_alias(struct fy_node *n, struct fy_node **where)
 		while ((p = fy_node_mapping_iterate(n, &iter))) {
 			struct fy_node *key = fy_node_pair_key(p);
 
-			if (ynode_is_scalar(key) && is_merge_key(key)) {
+			if (is_merge_key(key)) {
 				*where = key;
 				return true;
 			}
