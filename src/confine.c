@@ -7,6 +7,7 @@
 
 #include "annot.h"
 #include "buf.h"
+#include "inject.h"
 #include "ynode.h"
 
 #define OPT_OUT "or opt the workload out with agentenv.io/inject: \"false\""
@@ -28,15 +29,13 @@ static const struct host_namespace {
 	  "shared memory" },
 };
 
-/* The pod runs under gVisor once injected (see inject.c's runtime class). */
+/* The pod runs under gVisor once injected. */
 static bool runs_under_gvisor(const struct pod_template *pt,
 			      const struct service *svc)
 {
-	struct fy_node *chart = ynode_get(pt->spec, "runtimeClassName");
+	const char *rc = inject_runtime_class(pt, svc);
 
-	if (!ynode_is_null(chart))	/* the chart's choice stands */
-		return ynode_is(chart, "gvisor");
-	return !svc->runtime_class || !strcmp(svc->runtime_class, "gvisor");
+	return rc && !strcmp(rc, "gvisor");
 }
 
 /*

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inject.h"
 #include "reach.h"
 
 /* UTF-8, as the matrix prints them. */
@@ -55,35 +56,29 @@ static const char *sidecar_setting(enum sidecar_form form)
 	       form == SIDECAR_CONTAINER ? "container" : "auto";
 }
 
-/* inject.c's use_native_sidecar(), from what the template recorded. */
 static bool native_sidecar(const struct service *svc,
 			   const struct pod_template *pt)
 {
-	if (svc->sidecar != SIDECAR_AUTO)
+	if (!pt)
 		return svc->sidecar == SIDECAR_NATIVE;
-	return pt && (pt->must_terminate || pt->has_init_containers);
+	return inject_native_sidecar(pt, svc);
 }
 
 enum runtime_source { FROM_DEFAULT, FROM_ANNOTATION, FROM_CHART };
 
-/* inject.c's set_runtime_class(): NULL is the cluster's default. */
+/* inject_runtime_class(), and where it comes from. */
 static const char *runtime_class(const struct service *svc,
 				 const struct pod_template *pt,
 				 enum runtime_source *from)
 {
-	const char *rc;
-
-	if (pt && pt->runtime_class) {
-		*from = FROM_CHART;
-		rc = pt->runtime_class;
-	} else if (svc->runtime_class) {
-		*from = FROM_ANNOTATION;
-		rc = svc->runtime_class;
-	} else {
-		*from = FROM_DEFAULT;
-		rc = "gvisor";
-	}
-	return strcmp(rc, "CLUSTER_DEFAULT") ? rc : NULL;
+	*from = pt && pt->runtime_class ? FROM_CHART :
+		svc->runtime_class ? FROM_ANNOTATION : FROM_DEFAULT;
+	if (pt)
+		return inject_runtime_class(pt, svc);
+	if (!svc->runtime_class)
+		return "gvisor";
+	return strcmp(svc->runtime_class, "CLUSTER_DEFAULT") ?
+		svc->runtime_class : NULL;
 }
 
 static const char *runtime_source_name(enum runtime_source from)

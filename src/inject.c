@@ -252,8 +252,8 @@ bool inject_check(const struct pod_template *pt)
 	return ok;
 }
 
-static bool use_native_sidecar(const struct pod_template *pt,
-			       const struct service *svc)
+bool inject_native_sidecar(const struct pod_template *pt,
+			   const struct service *svc)
 {
 	switch (svc->sidecar) {
 	case SIDECAR_NATIVE:
@@ -263,8 +263,16 @@ static bool use_native_sidecar(const struct pod_template *pt,
 	case SIDECAR_AUTO:
 		break;
 	}
-	return pt->must_terminate ||
-	       ynode_count(ynode_get(pt->spec, "initContainers")) > 0;
+	return pt->must_terminate || pt->has_init_containers;
+}
+
+const char *inject_runtime_class(const struct pod_template *pt,
+				 const struct service *svc)
+{
+	const char *rc = pt->runtime_class ? pt->runtime_class :
+		svc->runtime_class ? svc->runtime_class : "gvisor";
+
+	return strcmp(rc, "CLUSTER_DEFAULT") ? rc : NULL;
 }
 
 /*
@@ -274,22 +282,15 @@ static bool use_native_sidecar(const struct pod_template *pt,
 static bool set_runtime_class(struct pod_template *pt,
 			      const struct service *svc)
 {
-	struct fy_node *current = ynode_get(pt->spec, "runtimeClassName");
-	struct fy_document *d = pt->doc->fyd;
-	const char *wanted = svc->runtime_class ? svc->runtime_class :
-		"gvisor";
+	const char *rc = inject_runtime_class(pt, svc);
 
-	if (!ynode_is_null(current)) {	/* the chart's choice stands */
-		if (!ynode_is(current, "CLUSTER_DEFAULT"))
-			return false;
+	if (!rc) {
 		ynode_remove(pt->spec, "runtimeClassName");
-		return true;
+		return pt->runtime_class != NULL;
 	}
-	if (!strcmp(wanted, "CLUSTER_DEFAULT"))
-		ynode_remove(pt->spec, "runtimeClassName");
-	else
+	if (!pt->runtime_class)	/* the chart's choice stands, as written */
 		ynode_set(pt->spec, "runtimeClassName",
-			  ynode_string(d, wanted));
+			  ynode_string(pt->doc->fyd, rc));
 	return false;
 }
 
@@ -481,7 +482,7 @@ static void add_volumes(struct pod_template *pt, const struct sandbox *sb)
 void inject_pod(struct pod_template *pt, const struct sandbox *sb)
 {
 	const struct service *svc = &sb->services[pt->service];
-	bool native = use_native_sidecar(pt, svc);
+	bool native = inject_native_sidecar(pt, svc);
 	struct fy_document *d = pt->doc->fyd;
 	struct container_edit init = { false, native };
 	struct container_edit main_edit = { true, true };

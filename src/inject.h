@@ -57,6 +57,19 @@ bool inject_check(const struct pod_template *pt);
 const char *inject_final_label(const struct pod_template *pt,
 			       const struct sandbox *sb, const char *key);
 
+/*
+ * The two choices inject_pod() makes, for whoever must know them first
+ * (confine.c, explain.c): the sidecar's form (native for pods that must
+ * terminate or have init containers, unless the setting says), and the
+ * runtime class (the chart's, else agentenv.io/runtime-class, else
+ * gvisor; NULL for CLUSTER_DEFAULT, the cluster's default). pt has been
+ * read by plan_read_pod().
+ */
+bool inject_native_sidecar(const struct pod_template *pt,
+			   const struct service *svc);
+const char *inject_runtime_class(const struct pod_template *pt,
+				 const struct service *svc);
+
 /* Apply the edits; pt has passed inject_check(). */
 void inject_pod(struct pod_template *pt, const struct sandbox *sb);
 
