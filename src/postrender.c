@@ -62,7 +62,7 @@ static void edit_document(struct stream *s, struct doc *d,
 
 	if (!doc_load(s, d))
 		BUG("document %zu no longer loads", d->where.doc);
-	workload_find(d, &again);
+	workload_find_again(d, &again);
 	if (again.nr != nr)
 		BUG("document %zu has %zu pod templates, then %zu",
 		    d->where.doc, nr, again.nr);

@@ -295,10 +295,10 @@ const char *pod_template_label(const struct pod_template *pt,
 }
 
 static void find_in_object(struct doc *d, struct fy_node *object,
-			   struct pod_templates *pts, int depth);
+			   struct pod_templates *pts, int depth, bool again);
 
 static void find_in_list(struct doc *d, struct fy_node *list,
-			 struct pod_templates *pts, int depth)
+			 struct pod_templates *pts, int depth, bool again)
 {
 	struct fy_node *items = ynode_get(list, "items");
 	int i, n = ynode_count(items);
@@ -313,7 +313,7 @@ static void find_in_list(struct doc *d, struct fy_node *list,
 		return;
 	}
 	for (i = 0; i < n; i++)
-		find_in_object(d, ynode_at(items, i), pts, depth + 1);
+		find_in_object(d, ynode_at(items, i), pts, depth + 1, again);
 }
 
 /* A new pod template of object in d, its where filled in. */
@@ -434,8 +434,12 @@ static void find_foreign_templates(struct doc *d, struct fy_node *object,
 	}
 }
 
+/*
+ * again: d was read before and its templates found valid; only their
+ * nodes in the reloaded tree are wanted, not the checks and copies again.
+ */
 static void find_in_object(struct doc *d, struct fy_node *object,
-			   struct pod_templates *pts, int depth)
+			   struct pod_templates *pts, int depth, bool again)
 {
 	const struct workload_kind *k;
 	struct pod_template *pt;
@@ -444,7 +448,7 @@ static void find_in_object(struct doc *d, struct fy_node *object,
 	if (!ynode_is_mapping(object))
 		return;
 	if (ynode_is(ynode_get(object, "kind"), "List")) {
-		find_in_list(d, object, pts, depth);
+		find_in_list(d, object, pts, depth, again);
 		return;
 	}
 	k = find_kind(object);
@@ -458,6 +462,11 @@ static void find_in_object(struct doc *d, struct fy_node *object,
 	pt->field_prefix = k->field_prefix;
 	pt->pod = k->template_path ? ynode_path(object, k->template_path) :
 		object;
+	if (again) {
+		pt->spec = ynode_get(pt->pod, "spec");
+		pts->nr++;
+		return;
+	}
 	annotations = ynode_path(object, "/metadata/annotations");
 	pt->hook = d->hook || ynode_get(annotations, "helm.sh/hook");
 	{
@@ -479,7 +488,13 @@ static void find_in_object(struct doc *d, struct fy_node *object,
 void workload_find(struct doc *d, struct pod_templates *pts)
 {
 	if (d->fyd && !d->stale)
-		find_in_object(d, fy_document_root(d->fyd), pts, 0);
+		find_in_object(d, fy_document_root(d->fyd), pts, 0, false);
+}
+
+void workload_find_again(struct doc *d, struct pod_templates *pts)
+{
+	if (d->fyd && !d->stale)
+		find_in_object(d, fy_document_root(d->fyd), pts, 0, true);
 }
 
 void workload_find_all(struct stream *s, struct pod_templates *pts)

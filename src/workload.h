@@ -66,6 +66,11 @@ struct pod_templates {
  * templates in the same order.
  */
 void workload_find(struct doc *d, struct pod_templates *pts);
+/*
+ * The same templates of d, reloaded after workload_find() found them
+ * valid: only object, pod and spec are set (no check, no copies).
+ */
+void workload_find_again(struct doc *d, struct pod_templates *pts);
 /* workload_find() for every loaded document of s. */
 void workload_find_all(struct stream *s, struct pod_templates *pts);
 void pod_templates_release(struct pod_templates *pts);
