@@ -372,13 +372,14 @@ void chart_policies_check(const struct chart_policies *cps,
 				     "of %s/%s", pt->kind,
 				     pt->name ? pt->name : "");
 		} else {
-			diag_error(&cp->where, "selects the sandboxed pods of "
-				   "%s/%s, and a network policy can only widen "
-				   "what the sandbox allows (Cilium OR-s allow "
-				   "rules): turn it off in the chart (often "
+			diag_error(&cp->where, "would widen the sandbox of "
+				   "%s/%s: turn it off in the chart (often "
 				   "networkPolicy.enabled=false), %s, or vouch "
 				   "for it with the annotation "
-				   KEEP_POLICY_ANNOTATION ": \"true\"",
+				   KEEP_POLICY_ANNOTATION ": \"true\" (it "
+				   "selects those sandboxed pods, and Cilium "
+				   "OR-s allow rules: a policy can only add to "
+				   "what they may reach)",
 				   pt->kind, pt->name ? pt->name : "",
 				   cp->in_list ?
 				   "take it out of its List (one in a List "
