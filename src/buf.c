@@ -101,15 +101,6 @@ void buf_reset(struct buf *b)
 		b->data[0] = '\0';
 }
 
-void buf_truncate(struct buf *b, size_t len)
-{
-	if (len > b->len)
-		BUG("buf_truncate to %zu, beyond its %zu bytes", len, b->len);
-	b->len = len;
-	if (b->alloc)
-		b->data[len] = '\0';
-}
-
 void buf_reserve(struct buf *b, size_t extra)
 {
 	size_t need;

@@ -31,8 +31,6 @@ void buf_release(struct buf *b);
 /* Give up ownership of the bytes: the caller frees the result. */
 char *buf_detach(struct buf *b, size_t *len);
 void buf_reset(struct buf *b);
-/* Keep the first len bytes (len <= b->len). */
-void buf_truncate(struct buf *b, size_t len);
 
 /* Make room for extra more bytes (one allocation instead of doublings). */
 void buf_reserve(struct buf *b, size_t extra);
