@@ -4,19 +4,19 @@
  * What is added, in the order agent-env renders it:
  *  - runtimeClassName (the chart's, else agentenv.io/runtime-class, else
  *    gvisor; CLUSTER_DEFAULT removes the field);
- *  - labels inspect/service, app.kubernetes.io/instance, the network
- *    labels, the sandbox label policies select on, and --values labels;
- *    --values annotations;
- *  - enableServiceLinks: false, automountServiceAccountToken: false unless
- *    set, --values imagePullSecrets;
+ *  - --values labels, then app.kubernetes.io/instance (when missing),
+ *    inspect/service (only where the chart named the service), the
+ *    service and sandbox labels the policies select on, the network
+ *    labels; --values annotations;
+ *  - enableServiceLinks: false and automountServiceAccountToken: false
+ *    unless the chart sets them, --values imagePullSecrets;
  *  - every container but the sidecar: $AGENT_ENV, Guaranteed-QoS default
  *    resources when it sets none, /etc/resolv.conf from the resolv-conf
  *    ConfigMap (init containers too when the sidecar is native, since it
  *    starts before them);
  *  - the CoreDNS sidecar, regular (last container) or native (first init
  *    container, restartPolicy: Always), and its two ConfigMap volumes.
- *
- * and last, the record of what was added (INJECTED_ANNOTATION), from
+ *  - and last, the record of what was added (INJECTED_ANNOTATION), from
  * which a later run undoes it before injecting again (idempotency: the
  * output fed back in comes out the same).
  */
