@@ -15,10 +15,10 @@
  *    ConfigMap (init containers too when the sidecar is native, since it
  *    starts before them);
  *  - the CoreDNS sidecar, regular (last container) or native (first init
- *    container, restartPolicy: Always), and its two ConfigMap volumes.
+ *    container, restartPolicy: Always), and its two ConfigMap volumes;
  *  - and last, the record of what was added (INJECTED_ANNOTATION), from
- * which a later run undoes it before injecting again (idempotency: the
- * output fed back in comes out the same).
+ *    which a later run undoes it before injecting again (idempotency:
+ *    the output fed back in comes out the same).
  */
 #ifndef AGENTENV_INJECT_H
 #define AGENTENV_INJECT_H
