@@ -31,6 +31,19 @@ inspect-custom-chart          accepted
 jupyterhub                    refused networkPolicy.enabled=false
 jupyterhub-drop               accepted
 prometheus-node-exporter      refused host
+bitnami-keycloak-config-cli   accepted
+bitnami-minio-distributed-provisioning refused networkPolicy.enabled=false
+bitnami-minio-distributed-provisioning-drop accepted
+bitnami-mongodb-replicaset    accepted
+bitnami-mysql-replication     accepted
+bitnami-postgresql-ha         refused networkPolicy.enabled=false
+bitnami-postgresql-ha-drop    accepted
+bitnami-valkey-sentinel       refused networkPolicy.enabled=false
+bitnami-valkey-sentinel-drop  accepted
+code-server-dind              refused host-access
+scb-juice-shop                accepted
+traefik                       refused app.kubernetes.io/instance
+vault-ha-raft                 accepted
 '
 
 have_yaml=yes
