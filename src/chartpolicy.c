@@ -197,15 +197,14 @@ static const char *policy_kind(struct fy_node *object)
 	return NULL;
 }
 
-static void read_policy(struct doc *d, struct fy_node *object, bool in_list,
-			struct chart_policies *cps)
+static void read_policy(struct doc *d, const struct object *o,
+			struct fy_node *object, struct chart_policies *cps)
 {
 	const char *kind = policy_kind(object);
 	struct fy_node *keep = ynode_path(object, "/metadata/annotations/'"
 					  KEEP_POLICY_ANNOTATION "'");
 	struct fy_node *spec = ynode_get(object, "spec");
 	struct fy_node *specs = ynode_get(object, "specs");
-	struct fy_node *alias = NULL;
 	struct chart_policy *cp;
 	int i, n;
 
@@ -220,12 +219,12 @@ static void read_policy(struct doc *d, struct fy_node *object, bool in_list,
 	cp->kind = xstrdup(kind);
 	cp->name = ynode_strdup(ynode_path(object, "/metadata/name"));
 	cp->namespace = ynode_strdup(ynode_path(object, "/metadata/namespace"));
-	cp->where = d->where;
+	cp->where = o->where;
 	cp->where.kind = cp->kind;
 	cp->where.name = cp->name;
 	cp->where.line = doc_line(d, object);
 	cp->cluster_wide = !strcmp(kind, "CiliumClusterwideNetworkPolicy");
-	cp->in_list = in_list;
+	cp->in_list = d->list;
 	if (keep && !ynode_is(keep, "false")) {
 		cp->keep = ynode_is(keep, "true");
 		if (!cp->keep) {
@@ -236,11 +235,6 @@ static void read_policy(struct doc *d, struct fy_node *object, bool in_list,
 				   KEEP_POLICY_ANNOTATION "\"]: must be "
 				   "\"true\" or \"false\"");
 		}
-	}
-	if (ynode_has_alias(object, &alias)) {
-		read_selector(cp, NULL, true);
-		cp->selectors[0].opaque = true;
-		return;
 	}
 	if (!strcmp(kind, "NetworkPolicy")) {
 		read_selector(cp, ynode_get(spec, "podSelector"), false);
@@ -259,21 +253,12 @@ static void read_policy(struct doc *d, struct fy_node *object, bool in_list,
 
 void chart_policies_read(struct doc *d, struct chart_policies *cps)
 {
-	struct fy_node *root;
-	struct fy_node *items;
-	int i, n;
+	size_t i;
 
 	if (!d->fyd || d->stale)
 		return;
-	root = fy_document_root(d->fyd);
-	if (!ynode_is(ynode_get(root, "kind"), "List")) {
-		read_policy(d, root, false, cps);
-		return;
-	}
-	items = ynode_get(root, "items");
-	n = ynode_count(items);
-	for (i = 0; i < n; i++)
-		read_policy(d, ynode_at(items, i), true, cps);
+	for (i = 0; i < d->nr_objects; i++)
+		read_policy(d, &d->objects[i], doc_object_node(d, i), cps);
 }
 
 /* The value pod label key will have; *known is false when no telling. */
@@ -282,6 +267,8 @@ static const char *final_label(const struct pod_template *pt,
 			       bool *known)
 {
 	*known = true;
+	if (key && pt->opted_out)
+		return pod_template_label(pt, key);	/* left as written */
 	if (key)
 		return inject_final_label(pt, sb, key);
 	*known = sb->namespace != NULL;
@@ -325,11 +312,36 @@ static bool selector_selects(const struct selector *sel,
 	return true;
 }
 
-/* The first sandboxed pod template cp selects, or NULL. */
+/*
+ * The sandbox's egress may reach pods left outside it: an allowed entity
+ * or CIDR can cover them (no label of ours admits them: plan.c refuses
+ * those on opted-out pods). A policy that widens such a pod widens what
+ * the agent can reach through it.
+ */
+static bool reaches_unsandboxed(const struct sandbox *sb)
+{
+	const struct egress *e = &sb->settings->egress;
+	size_t i;
+
+	if (e->entities.nr || e->cidrs.nr)
+		return true;
+	for (i = 0; i < sb->nr; i++) {
+		e = &sb->services[i].egress;
+		if (e->entities.nr || e->cidrs.nr)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The first pod template cp selects that it could widen the sandbox
+ * through: a sandboxed one, or one left out that the sandbox reaches.
+ */
 static const struct pod_template *first_selected(const struct chart_policy *cp,
 						 const struct sandbox *sb,
 						 const struct pod_templates *pts)
 {
+	bool left_out_count = reaches_unsandboxed(sb);
 	size_t i, j;
 
 	/* A namespaced policy reaches only its own namespace's pods. */
@@ -339,7 +351,8 @@ static const struct pod_template *first_selected(const struct chart_policy *cp,
 	for (i = 0; i < pts->nr; i++) {
 		const struct pod_template *pt = &pts->items[i];
 
-		if (pt->opted_out || pt->service == NO_SERVICE ||
+		if (pt->opted_out ? !left_out_count :
+		    pt->service == NO_SERVICE ||
 		    !sb->services[pt->service].name)
 			continue;
 		for (j = 0; j < cp->nr_selectors; j++)
@@ -368,8 +381,10 @@ void chart_policies_check(const struct chart_policies *cps,
 		} else if (drop && !cp->in_list) {
 			cp->doc->dropped = true;
 			diag_warning(&cp->where, "dropped (--drop-chart-"
-				     "policies): it selects the sandboxed pods "
-				     "of %s/%s", pt->kind,
+				     "policies): it selects the %s pods "
+				     "of %s/%s", pt->opted_out ?
+				     "opted-out (reachable)" : "sandboxed",
+				     pt->kind,
 				     pt->name ? pt->name : "");
 		} else {
 			diag_error(&cp->where, "would widen the sandbox of "
@@ -377,14 +392,16 @@ void chart_policies_check(const struct chart_policies *cps,
 				   "networkPolicy.enabled=false), %s, or vouch "
 				   "for it with the annotation "
 				   KEEP_POLICY_ANNOTATION ": \"true\" (it "
-				   "selects those sandboxed pods, and Cilium "
-				   "OR-s allow rules: a policy can only add to "
-				   "what they may reach)",
-				   pt->kind, pt->name ? pt->name : "",
-				   cp->in_list ?
+				   "selects those %s pods, and Cilium OR-s "
+				   "allow rules: a policy can only add to what "
+				   "they may reach)", pt->kind,
+				   pt->name ? pt->name : "", cp->in_list ?
 				   "take it out of its List (one in a List "
 				   "cannot be dropped)" :
-				   "pass --drop-chart-policies");
+				   "pass --drop-chart-policies",
+				   pt->opted_out ? "opted-out pods, which the "
+				   "sandbox reaches (an allowed entity or CIDR "
+				   "covers them)," : "sandboxed");
 		}
 		buf_release(&what);
 	}

@@ -17,7 +17,8 @@
  * selecting every pod. Cilium's source prefixes (k8s:, any:) are read;
  * the pod namespace label is compared with the release's namespace. A
  * selector that cannot be evaluated (an unknown operator or label source,
- * a Cilium-only label, aliases) counts as selecting: fail closed.
+ * a Cilium-only label) counts as selecting: fail closed (aliases never
+ * get here: stream.c refuses them anywhere).
  */
 #ifndef AGENTENV_CHARTPOLICY_H
 #define AGENTENV_CHARTPOLICY_H

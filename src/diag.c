@@ -22,6 +22,8 @@ static void add_where(struct buf *b, const struct where *w)
 	if (!w || !w->doc)
 		return;
 	buf_addf(b, "document %zu", w->doc);
+	if (w->item)
+		buf_addf(b, ", item %zu", w->item);
 	/* The chart's names are values too: cut, and escaped by the caller. */
 	if (w->kind && w->name)
 		buf_addf(b, " (%.*s%s/%.*s%s)", diag_shown(strlen(w->kind)),

@@ -41,6 +41,7 @@ enum exit_status {
 
 struct where {
 	size_t doc;		/* 1-based document index; 0: not a document */
+	size_t item;		/* 1-based item of a list document; 0: none */
 	const char *kind;	/* the object's kind, or NULL */
 	const char *name;	/* the object's metadata.name, or NULL */
 	size_t line;		/* 1-based line in the stream; 0: unknown */

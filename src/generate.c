@@ -29,28 +29,11 @@ static bool add_event(void *data, const char *event, size_t len)
 	return true;
 }
 
-/* A hook weight: an optional '-' and up to 9 digits; false otherwise. */
-static bool parse_weight(const char *s, long *weight)
-{
-	bool negative = *s == '-';
-	long value = 0;
-	int digits = 0;
-
-	if (negative)
-		s++;
-	for (; *s >= '0' && *s <= '9' && digits < 9; s++, digits++)
-		value = value * 10 + (*s - '0');
-	if (!digits || *s)
-		return false;
-	*weight = negative ? -value : value;
-	return true;
-}
-
 /* The hook events of every hook document, and the lowest weight. */
 static void hook_details(struct gen *g, const struct stream *s)
 {
 	struct buf events = BUF_INIT;
-	long lowest = 0, weight;
+	long long lowest = 0;
 	size_t i;
 
 	for (i = 0; i < s->nr; i++) {
@@ -61,12 +44,12 @@ static void hook_details(struct gen *g, const struct stream *s)
 		if (d->hook_events)
 			list_split(d->hook_events, strlen(d->hook_events),
 				   add_event, &events);
-		if (d->hook_weight && parse_weight(d->hook_weight, &weight) &&
-		    weight < lowest)
-			lowest = weight;
+		if (d->hook_weight < lowest)
+			lowest = d->hook_weight;
 	}
 	g->hook_events = buf_detach(&events, NULL);
-	g->hook_weight = lowest - 10;
+	/* (stream.c refuses weights too low to go before.) */
+	g->hook_weight = lowest - HOOK_WEIGHT_BEFORE;
 }
 
 void generate_all(const struct stream *s, const struct sandbox *sb,

@@ -82,7 +82,7 @@ static void write_metadata(struct buf *b, size_t indent, const struct gen *g,
 	write_pairs(b, indent + 2, g->labels, g->labels_nr, labels,
 		    sizeof(labels) / sizeof(labels[0]));
 	if (g->set != SET_RELEASE) {
-		snprintf(weight, sizeof(weight), "%ld", g->hook_weight);
+		snprintf(weight, sizeof(weight), "%lld", g->hook_weight);
 		annotations[nr++] = (struct own_pair){
 			HELM_HOOK_ANNOTATION, g->hook_events, false };
 		annotations[nr++] = (struct own_pair){

@@ -34,7 +34,7 @@ struct gen {
 	enum pod_set set;		/* the pods these objects serve */
 	bool helm4;			/* a Helm 4 stream: file annotation */
 	char *hook_events;		/* helm.sh/hook value for the set */
-	long hook_weight;		/* before every hook pod */
+	long long hook_weight;		/* before every hook pod */
 	/* The --values labels and annotations: key, value, key, ... */
 	char **labels;
 	size_t labels_nr;

@@ -132,6 +132,16 @@ static void name_unnamed_services(struct sandbox *sb)
 	}
 }
 
+/* Where pt's pod template is in its object, for messages: "spec.template." */
+static void template_field(struct buf *field, const struct pod_template *pt)
+{
+	buf_adds(field, "");
+	if (pt->foreign_path && *pt->foreign_path)
+		buf_addf(field, "%s.", pt->foreign_path);
+	else if (!pt->foreign_path)
+		buf_adds(field, pt->field_prefix);
+}
+
 /*
  * k8s_sandbox hands the agent every pod of the release (by its instance
  * label) that carries inspect/service: one left outside the sandbox must
@@ -149,23 +159,50 @@ static void check_unsandboxed_presented(const struct sandbox *sb,
 
 		struct buf field = BUF_INIT;
 
+		/* Without a release name, any release could be this one. */
 		if (!pt->opted_out || !service || !instance ||
-		    strcmp(instance, sb->release))
+		    (sb->release && strcmp(instance, sb->release)))
 			continue;
-		if (pt->foreign_path && *pt->foreign_path)
-			buf_addf(&field, "%s.", pt->foreign_path);
-		else if (!pt->foreign_path)
-			buf_adds(&field, pt->field_prefix);
+		template_field(&field, pt);
 		diag_error(&pt->where, "%smetadata.labels[\"inspect/service\"]: "
 			   "'%.*s%s' on pods of release '%s' that are not "
 			   "sandboxed (agentenv.io/inject: \"false\"): "
 			   "k8s_sandbox would hand them to the agent; remove "
 			   "the label, or sandbox the workload",
-			   field.len ? field.data : "",
-			   diag_shown(strlen(service)), service,
-			   diag_cut(strlen(service)), sb->release);
+			   field.data, diag_shown(strlen(service)), service,
+			   diag_cut(strlen(service)), instance);
 		buf_release(&field);
 	}
+}
+
+/*
+ * A pod left outside the sandbox must not look like a member of one: the
+ * policies (this release's, or another's) admit pods by these labels, so
+ * an opted-out pod wearing them would be reachable from the agent and
+ * reach out on its behalf, with no gVisor and no policy of ours.
+ */
+static void check_unsandboxed_labels(const struct pod_template *pt)
+{
+	struct buf field = BUF_INIT;
+	size_t j;
+
+	template_field(&field, pt);
+	for (j = 0; j < pt->labels_nr; j++) {
+		const char *key = pt->labels[2 * j];
+
+		if (strncmp(key, ANNOTATION_PREFIX, strlen(ANNOTATION_PREFIX)) &&
+		    strncmp(key, NETWORK_LABEL_PREFIX,
+			    strlen(NETWORK_LABEL_PREFIX)))
+			continue;
+		diag_error(&pt->where, "%smetadata.labels[\"%.*s%s\"]: a "
+			   "sandbox label on pods left outside the sandbox "
+			   "(agentenv.io/inject: \"false\"): the policies "
+			   "admit pods by it, so the agent could reach them "
+			   "and, through them, what they reach; remove the "
+			   "label, or sandbox the workload", field.data,
+			   diag_shown(strlen(key)), key, diag_cut(strlen(key)));
+	}
+	buf_release(&field);
 }
 
 /*
@@ -184,6 +221,10 @@ static void check_sandbox_labels(const struct sandbox *sb,
 		const struct pod_template *pt = &pts->items[i];
 		const struct service *svc;
 
+		if (pt->opted_out) {
+			check_unsandboxed_labels(pt);
+			continue;
+		}
 		if (!sandboxed(pt) || !sb->services[pt->service].name)
 			continue;
 		svc = &sb->services[pt->service];
@@ -342,39 +383,48 @@ static bool pod_will_carry(const struct pod_template *pt,
 
 /* The chart's headless Services, found once for every pod to look in. */
 struct headless_services {
-	const struct doc **docs;
+	const struct object **objects;
 	size_t nr;
+	size_t alloc;
 };
 
 static void find_headless_services(const struct stream *s,
 				   struct headless_services *hs)
 {
-	size_t i;
+	size_t i, j;
 
-	hs->docs = xcalloc(s->nr + 1, sizeof(*hs->docs));
-	hs->nr = 0;
-	for (i = 0; i < s->nr; i++)
-		if (s->docs[i].headless && !s->docs[i].stale &&
-		    s->docs[i].name)
-			hs->docs[hs->nr++] = &s->docs[i];
+	memset(hs, 0, sizeof(*hs));
+	for (i = 0; i < s->nr; i++) {
+		const struct doc *d = &s->docs[i];
+
+		for (j = 0; j < d->nr_objects; j++) {
+			const struct object *o = &d->objects[j];
+
+			if (!o->headless || o->stale || !o->name)
+				continue;
+			hs->objects = xgrow(hs->objects, sizeof(*hs->objects),
+					    hs->nr + 1, &hs->alloc);
+			hs->objects[hs->nr++] = o;
+		}
+	}
 }
 
 /* The chart's own headless Service whose selector picks pt's pods. */
-static const struct doc *chart_headless_service(
+static const struct object *chart_headless_service(
 	const struct headless_services *hs, const struct pod_template *pt,
 	const struct sandbox *sb)
 {
 	size_t i, j;
 
 	for (i = 0; i < hs->nr; i++) {
-		const struct doc *d = hs->docs[i];
+		const struct object *o = hs->objects[i];
 		bool all = true;
 
-		for (j = 0; all && j < d->selector_nr; j++)
-			all = pod_will_carry(pt, sb, d->selector[2 * j],
-					     d->selector[2 * j + 1]);
+		for (j = 0; all && j < o->selector_nr; j++)
+			all = pod_will_carry(pt, sb, o->selector[2 * j],
+					     o->selector[2 * j + 1]);
 		if (all)
-			return d;
+			return o;
 	}
 	return NULL;
 }
@@ -390,7 +440,7 @@ static void name_services(struct sandbox *sb, const struct stream *s,
 	for (i = 0; i < pts->nr; i++) {
 		const struct pod_template *pt = &pts->items[i];
 		struct service *svc;
-		const struct doc *own;
+		const struct object *own;
 		struct buf compat = BUF_INIT;
 		const char *why;
 
@@ -418,7 +468,7 @@ static void name_services(struct sandbox *sb, const struct stream *s,
 						   NULL);
 		}
 	}
-	free(hs.docs);
+	free(hs.objects);
 }
 
 /*
@@ -450,35 +500,96 @@ static void check_domain_ports(const struct egress *e,
 	}
 }
 
-static void check_names(struct sandbox *sb, const struct stream *s)
+/* A chart object named like one the sandbox generates. */
+static void check_name(const struct sandbox *sb, const struct object *o,
+		       const struct name_entry *e, size_t nr)
+{
+	struct name_entry key;
+	const struct name_entry *found;
+	size_t j;
+
+	for (j = 0; j < NR_POD_SETS; j++) {
+		if (!strcmp(o->kind, "ConfigMap") &&
+		    (!strcmp(o->name, sb->coredns_configmap[j]) ||
+		     !strcmp(o->name, sb->resolv_configmap[j])))
+			diag_error(&o->where, "the name clashes with a "
+				   "ConfigMap the sandbox needs: rename the "
+				   "chart's ConfigMap");
+	}
+	if (strcmp(o->kind, "Service"))
+		return;
+	key.name = o->name;
+	key.service = 0;
+	found = bsearch(&key, e, nr, sizeof(*e), compare_names_only);
+	if (found)
+		diag_error(&o->where, "the name clashes with the headless "
+			   "Service of sandbox service '%s': rename the "
+			   "chart's Service", sb->services[found->service].name);
+}
+
+/*
+ * Kinds whose objects have no namespace (metadata.namespace is ignored),
+ * and namespaced kinds that only grant API permissions (a leader-election
+ * Role in kube-system, as cert-manager renders): neither can hold pods,
+ * name a ConfigMap a pod mounts or widen the network.
+ */
+static bool namespace_irrelevant(const struct object *o)
+{
+	static const char *const kinds[] = {
+		"Namespace", "ClusterRole", "ClusterRoleBinding",
+		"CustomResourceDefinition", "PersistentVolume", "StorageClass",
+		"PriorityClass", "IngressClass", "APIService",
+		"ValidatingWebhookConfiguration",
+		"MutatingWebhookConfiguration", "RuntimeClass",
+		"CiliumClusterwideNetworkPolicy", "Role", "RoleBinding",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strcmp(o->kind, kinds[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The policies and ConfigMaps are generated in the release's namespace
+ * only, and a CiliumNetworkPolicy selects pods of its own namespace: an
+ * object the chart puts elsewhere is outside the sandbox (a workload
+ * there would run with no policy; a ConfigMap named like ours there
+ * would feed it).
+ */
+static void check_namespace(const struct sandbox *sb, const struct object *o)
+{
+	if (!sb->namespace || !o->namespace || namespace_irrelevant(o) ||
+	    !strcmp(o->namespace, sb->namespace))
+		return;
+	diag_error(&o->where, "metadata.namespace: '%.*s%s' is not the "
+		   "release's namespace '%s': the sandbox's policies and "
+		   "ConfigMaps live in the release's namespace only, so an "
+		   "object elsewhere is outside the sandbox; remove the "
+		   "namespace (Helm puts the object in the release's) or "
+		   "install it with a release of its own",
+		   diag_shown(strlen(o->namespace)), o->namespace,
+		   diag_cut(strlen(o->namespace)), sb->namespace);
+}
+
+/* Every object of the stream, as the cluster will hold it. */
+static void check_objects(struct sandbox *sb, const struct stream *s)
 {
 	size_t nr, i, j;
 	struct name_entry *e = sorted_names(sb, true, &nr);
 
 	for (i = 0; i < s->nr; i++) {
 		const struct doc *d = &s->docs[i];
-		struct name_entry key, *found;
 
-		if (!d->name || d->stale || !d->kind)
-			continue;
-		for (j = 0; j < NR_POD_SETS; j++) {
-			if (!strcmp(d->kind, "ConfigMap") &&
-			    (!strcmp(d->name, sb->coredns_configmap[j]) ||
-			     !strcmp(d->name, sb->resolv_configmap[j])))
-				diag_error(&d->where, "the name clashes with "
-					   "a ConfigMap the sandbox needs: "
-					   "rename the chart's ConfigMap");
+		for (j = 0; j < d->nr_objects; j++) {
+			const struct object *o = &d->objects[j];
+
+			if (!o->name || o->stale || !o->kind)
+				continue;
+			check_name(sb, o, e, nr);
+			check_namespace(sb, o);
 		}
-		if (strcmp(d->kind, "Service"))
-			continue;
-		key.name = d->name;
-		key.service = 0;
-		found = bsearch(&key, e, nr, sizeof(*e), compare_names_only);
-		if (found)
-			diag_error(&d->where, "the name clashes with the "
-				   "headless Service of sandbox service '%s': "
-				   "rename the chart's Service",
-				   sb->services[found->service].name);
 	}
 	free(e);
 }
@@ -513,9 +624,10 @@ static void read_foreign(struct pod_template *pt)
 	if (pt->opted_out)
 		return;
 	w.line = doc_line(pt->doc, pt->pod);
-	diag_error(&w, "%s: a pod template in a kind agentenv-post does not "
-		   "sandbox, so its pods would run outside the sandbox: use "
-		   "one of %s, or opt the object out with the annotation "
+	diag_error(&w, "%s: a pod template or container in a kind "
+		   "agentenv-post does not sandbox: its controller would make "
+		   "pods of it that run outside the sandbox; use one of %s, or "
+		   "opt the object out with the annotation "
 		   "agentenv.io/inject: \"false\"",
 		   *pt->foreign_path ? pt->foreign_path : "(the object)",
 		   workload_kind_list());
@@ -551,8 +663,14 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 	for (i = 0; i < pts->nr; i++)
 		if (sandboxed(&pts->items[i]))
 			count++;
-	if (!count)
+	if (!count) {
+		/* Nothing to sandbox, but what is left out is checked. */
+		sb->release = sb->settings->release ?
+			      xstrdup(sb->settings->release) : NULL;
+		check_unsandboxed_presented(sb, pts);
+		check_sandbox_labels(sb, pts);
 		return 0;
+	}
 	sb->release = find_release(sb->settings, pts);
 	sb->namespace = find_namespace(sb->settings, pts);
 	if (!sb->release)
@@ -581,6 +699,6 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 			sb->uses_networks = true;
 		sb->has_set[svc->set] = true;
 	}
-	check_names(sb, s);
+	check_objects(sb, s);
 	return count;
 }

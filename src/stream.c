@@ -4,6 +4,7 @@
  */
 #include "stream.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,8 +16,20 @@ void stream_init(struct stream *s)
 	memset(s, 0, sizeof(*s));
 }
 
+static void object_release(struct object *o)
+{
+	free(o->api_version);
+	free(o->kind);
+	free(o->name);
+	free(o->namespace);
+	if (o->selector)
+		ynode_free_pairs(o->selector, o->selector_nr);
+}
+
 static void doc_release(struct doc *d)
 {
+	size_t i;
+
 	doc_unload(d);
 	free(d->text);
 	free(d->api_version);
@@ -24,9 +37,9 @@ static void doc_release(struct doc *d)
 	free(d->name);
 	free(d->namespace);
 	free(d->hook_events);
-	free(d->hook_weight);
-	if (d->selector)
-		ynode_free_pairs(d->selector, d->selector_nr);
+	for (i = 0; i < d->nr_objects; i++)
+		object_release(&d->objects[i]);
+	free(d->objects);
 }
 
 void stream_release(struct stream *s)
@@ -110,9 +123,10 @@ static size_t report_parse_errors(struct stream *s, struct doc *d)
 }
 
 /* A field that must be a string; NULL when absent (or refused). */
-static char *string_field(struct doc *d, struct fy_node *n, const char *field)
+static char *string_field(struct doc *d, const struct where *at,
+			  struct fy_node *n, const char *field)
 {
-	struct where w = d->where;
+	struct where w = *at;
 
 	if (!n)
 		return NULL;
@@ -125,22 +139,239 @@ static char *string_field(struct doc *d, struct fy_node *n, const char *field)
 }
 
 /* A headless Service's selector, kept to match pods against later. */
-static void record_headless_selector(struct doc *d, struct fy_node *root)
+static void record_headless_selector(struct object *o, struct fy_node *node)
 {
-	struct fy_node *selector = ynode_path(root, "/spec/selector");
+	struct fy_node *selector = ynode_path(node, "/spec/selector");
 
-	if (!ynode_is(ynode_path(root, "/spec/clusterIP"), "None") ||
+	if (!ynode_is(ynode_path(node, "/spec/clusterIP"), "None") ||
 	    !ynode_is_mapping(selector))
 		return;
-	d->selector = ynode_string_pairs(selector, &d->selector_nr);
-	d->headless = d->selector_nr > 0;
+	o->selector = ynode_string_pairs(selector, &o->selector_nr);
+	o->headless = o->selector_nr > 0;
+}
+
+/*
+ * An object's apiVersion, kind, name and namespace, checked; *w gets its
+ * kind and name for the messages that follow.
+ */
+static void read_identity(struct doc *d, struct where *w, struct fy_node *node,
+			  char **api_version, char **kind, char **name,
+			  char **namespace)
+{
+	*api_version = string_field(d, w, ynode_get(node, "apiVersion"),
+				    "apiVersion");
+	*kind = string_field(d, w, ynode_get(node, "kind"), "kind");
+	*name = string_field(d, w, ynode_path(node, "/metadata/name"),
+			     "metadata.name");
+	*namespace = string_field(d, w, ynode_path(node, "/metadata/namespace"),
+				  "metadata.namespace");
+	w->kind = *kind;
+	w->name = *name;
+	/* (A kind that is there but not a string was reported above.) */
+	if (*kind ? !**kind : !ynode_get(node, "kind"))
+		diag_error(w, "kind: missing: every Kubernetes object needs a "
+			   "kind such as Deployment");
+	if (*api_version ? !**api_version : !ynode_get(node, "apiVersion"))
+		diag_error(w, "apiVersion: missing: every Kubernetes object "
+			   "needs one, such as apps/v1");
+}
+
+/*
+ * In a list, what Helm 3 and Helm 4 make of an object differs: Helm 3
+ * sorts hooks by the document's own annotations (a hook on an item is
+ * created as an ordinary object, a hook on the list makes every item a
+ * hook), Helm 4 unwraps a list only when it is alone in its template file
+ * and then reads the items' annotations. Which objects are hooks, and
+ * when they are created, must not depend on that: refused.
+ */
+static void refuse_hook_in_list(struct doc *d, const struct where *w,
+				struct fy_node *node)
+{
+	struct fy_node *annotations = ynode_path(node, "/metadata/annotations");
+	struct fy_node_pair *p;
+	void *iter = NULL;
+
+	while (ynode_is_mapping(annotations) &&
+	       (p = fy_node_mapping_iterate(annotations, &iter))) {
+		size_t len;
+		const char *k = ynode_scalar(fy_node_pair_key(p), &len);
+		struct where at = *w;
+
+		if (!k || len < strlen(HELM_HOOK_ANNOTATION) ||
+		    memcmp(k, HELM_HOOK_ANNOTATION,
+			   strlen(HELM_HOOK_ANNOTATION)))
+			continue;
+		at.line = doc_line(d, fy_node_pair_key(p));
+		diag_error(&at, "metadata.annotations[\"%.*s%s\"]: a Helm "
+			   "hook %s a list (a document with items): Helm 3 "
+			   "and Helm 4 disagree on which objects it makes "
+			   "hooks, so the sandbox could be created at another "
+			   "time than its pods: put the hook in a document of "
+			   "its own", diag_shown(len), k, diag_cut(len),
+			   w->item ? "inside" : "on");
+		return;
+	}
+}
+
+/* Record node (d's root, or item item of its list) as an object of d. */
+static void add_object(struct doc *d, struct fy_node *node, size_t item)
+{
+	struct object *o;
+	struct where w = d->where;
+	struct fy_node *labels;
+
+	w.item = item;
+	if (item)
+		w.line = doc_line(d, node);
+	if (!ynode_is_mapping(node)) {
+		w.kind = w.name = NULL;
+		diag_error(&w, "is a %s, not a Kubernetes object: each item "
+			   "of a list must be a mapping with apiVersion and "
+			   "kind", ynode_is_sequence(node) ? "sequence" :
+			   "scalar");
+		return;
+	}
+	d->objects = xgrow(d->objects, sizeof(*d->objects),
+			   d->nr_objects + 1, &d->alloc_objects);
+	o = &d->objects[d->nr_objects++];
+	memset(o, 0, sizeof(*o));
+	o->where = w;
+	if (item) {
+		read_identity(d, &o->where, node, &o->api_version, &o->kind,
+			      &o->name, &o->namespace);
+	} else {	/* the document itself: read (and checked) once */
+		o->api_version = d->api_version ? xstrdup(d->api_version) : NULL;
+		o->kind = d->kind ? xstrdup(d->kind) : NULL;
+		o->name = d->name ? xstrdup(d->name) : NULL;
+		o->namespace = d->namespace ? xstrdup(d->namespace) : NULL;
+	}
+	o->where.kind = o->kind;
+	o->where.name = o->name;
+	labels = ynode_path(node, "/metadata/labels");
+	o->stale = ynode_is(ynode_get(labels, GENERATED_LABEL), "true");
+	if (item) {
+		refuse_hook_in_list(d, &o->where, node);
+		if (ynode_has_key(node, "items"))
+			diag_error(&o->where, "items: a list inside a list: "
+				   "Helm's client refuses it; make each item "
+				   "a document of its own");
+		if (o->stale)
+			diag_error(&o->where, "metadata.labels[\""
+				   GENERATED_LABEL "\"]: only the objects "
+				   "agentenv-post generates carry it, never in "
+				   "a list: remove it");
+	}
+	if (o->kind && !strcmp(o->kind, "Service"))
+		record_headless_selector(o, node);
+}
+
+/* List, or a kind's list (ConfigMapList, CiliumNetworkPolicyList, ...). */
+static bool is_list_kind(const char *kind)
+{
+	size_t len = kind ? strlen(kind) : 0;
+
+	return len >= 4 && !strcmp(kind + len - 4, "List");
+}
+
+/*
+ * Any object with an "items" field is a list to Kubernetes' decoder
+ * (apimachinery's unstructured scheme: whatever the kind), which Helm's
+ * client flattens into its items. An "items" that is no list of objects
+ * makes the decoder fail or, null, an empty list: refused, but for an
+ * empty list. A list must say it is one (kind List or KindList): a
+ * Deployment with items is not created, its items are.
+ */
+static void add_list_items(struct doc *d, struct fy_node *root)
+{
+	struct fy_node *items = ynode_get(root, "items");
+	struct where w = d->where;
+	int i, n;
+
+	d->list = true;
+	refuse_hook_in_list(d, &d->where, root);
+	if (!is_list_kind(d->kind))
+		diag_error(&d->where, "items: Kubernetes reads any object with "
+			   "an items field as a list, whatever its kind: it "
+			   "would create the items and not this %s; use kind: "
+			   "List for a list, or rename the field",
+			   d->kind ? d->kind : "object");
+	if (ynode_is_null(items) && is_list_kind(d->kind))
+		return;
+	if (!ynode_is_sequence(items)) {
+		w.line = doc_line(d, items);
+		diag_error(&w, "items: Kubernetes reads any object with an "
+			   "items field as a list of the objects to create "
+			   "(whatever its kind), so it must be a list of "
+			   "objects; rename the field if it is not one");
+		return;
+	}
+	n = ynode_count(items);
+	for (i = 0; i < n; i++)
+		add_object(d, ynode_at(items, i), (size_t)i + 1);
+}
+
+struct fy_node *doc_object_node(const struct doc *d, size_t i)
+{
+	struct fy_node *root = fy_document_root(d->fyd);
+
+	if (!d->list)
+		return root;
+	return ynode_at(ynode_get(root, "items"),
+			(int)d->objects[i].where.item - 1);
+}
+
+/*
+ * A hook weight as Helm reads it (strconv.Atoi: an optional sign, then
+ * decimal digits, leading zeros allowed, within 64 bits); anything else
+ * is weight 0 to Helm, so it is 0 here too.
+ */
+static long long hook_weight_parse(const char *s)
+{
+	bool negative = *s == '-';
+	unsigned long long value = 0, limit;
+
+	if (*s == '-' || *s == '+')
+		s++;
+	if (!*s)
+		return 0;
+	limit = negative ? (unsigned long long)LLONG_MAX + 1 :
+		(unsigned long long)LLONG_MAX;
+	for (; *s; s++) {
+		unsigned digit = (unsigned)(*s - '0');
+
+		if (*s < '0' || *s > '9' || value > (limit - digit) / 10)
+			return 0;
+		value = value * 10 + digit;
+	}
+	if (negative)
+		return value == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN :
+		       -(long long)value;
+	return (long long)value;
+}
+
+/* The document's helm.sh/hook-weight, as Helm reads it. */
+static void read_hook_weight(struct doc *d, struct fy_node *annotations)
+{
+	struct fy_node *n = ynode_get(annotations, HELM_HOOK_WEIGHT_ANNOTATION);
+	struct where w = d->where;
+	char *text = ynode_strdup(n);
+
+	d->hook_weight = text ? hook_weight_parse(text) : 0;
+	free(text);
+	if (d->hook_weight >= LLONG_MIN + HOOK_WEIGHT_BEFORE)
+		return;
+	w.line = doc_line(d, n);
+	diag_error(&w, "metadata.annotations[\"" HELM_HOOK_WEIGHT_ANNOTATION
+		   "\"]: %lld leaves no room for the sandbox's objects, which "
+		   "must be created before the hook's pods: use a weight above "
+		   "%lld", d->hook_weight, LLONG_MIN + HOOK_WEIGHT_BEFORE - 1);
 }
 
 /* Fill in kind, name, ... and check the document is a Kubernetes object. */
 static void describe(struct stream *s, struct doc *d)
 {
 	struct fy_node *root = fy_document_root(d->fyd);
-	struct fy_node *labels, *annotations;
+	struct fy_node *labels, *annotations, *alias = NULL;
 
 	if (ynode_is_null(root)) {	/* an empty document: kept as is */
 		fy_document_destroy(d->fyd);
@@ -154,34 +385,36 @@ static void describe(struct stream *s, struct doc *d)
 			   "scalar");
 		return;
 	}
-	d->api_version = string_field(d, ynode_get(root, "apiVersion"),
-				      "apiVersion");
-	d->kind = string_field(d, ynode_get(root, "kind"), "kind");
-	d->name = string_field(d, ynode_path(root, "/metadata/name"),
-			       "metadata.name");
-	d->namespace = string_field(d, ynode_path(root, "/metadata/namespace"),
-				    "metadata.namespace");
-	d->where.kind = d->kind;
-	d->where.name = d->name;
-	/* (A kind that is there but not a string was reported above.) */
-	if (d->kind ? !*d->kind : !ynode_get(root, "kind"))
-		diag_error(&d->where, "kind: missing: every Kubernetes object "
-			   "needs a kind such as Deployment");
-	if (d->api_version ? !*d->api_version : !ynode_get(root, "apiVersion"))
-		diag_error(&d->where, "apiVersion: missing: every Kubernetes "
-			   "object needs one, such as apps/v1");
+	read_identity(d, &d->where, root, &d->api_version, &d->kind, &d->name,
+		      &d->namespace);
+	/*
+	 * Kubernetes' reader expands anchors, aliases and merge keys; what
+	 * it creates would not be what was checked (a container list, an
+	 * annotation, a whole pod spec can come from elsewhere).
+	 */
+	if (ynode_has_alias(root, &alias)) {
+		struct where w = d->where;
+
+		w.line = doc_line(d, alias);
+		diag_error(&w, "YAML anchors, aliases and merge keys (<<) are "
+			   "not accepted anywhere in the stream: Kubernetes "
+			   "expands them, so what it creates would not be "
+			   "what was checked; write the values out");
+		return;
+	}
 	annotations = doc_metadata(d, "annotations");
 	labels = doc_metadata(d, "labels");
 	d->hook_events = ynode_strdup(ynode_get(annotations, "helm.sh/hook"));
-	d->hook_weight = ynode_strdup(ynode_get(annotations,
-						"helm.sh/hook-weight"));
+	read_hook_weight(d, annotations);
 	d->hook = ynode_get(annotations, "helm.sh/hook") != NULL;
 	d->stale = ynode_is(ynode_get(labels, GENERATED_LABEL), "true");
 	if (ynode_get(annotations, HELM4_FILENAME_ANNOTATION))
 		s->helm4 = true;
+	if (ynode_has_key(root, "items"))
+		add_list_items(d, root);
+	else
+		add_object(d, root, 0);
 	d->valid = d->kind && *d->kind && d->api_version && *d->api_version;
-	if (d->valid && !strcmp(d->kind, "Service"))
-		record_headless_selector(d, root);
 }
 
 static bool is_empty(const struct doc *d)
@@ -342,6 +575,21 @@ void stream_split(struct stream *s, char *input, size_t len)
 		 * (a document may follow "..." without "---": it must not
 		 * hide inside the previous one, unseen and unsandboxed).
 		 */
+		if (end - p >= 3 && !memcmp(p, "---", 3) &&
+		    !is_document_start(p, end)) {
+			/*
+			 * Not a document start for YAML ("---" must be
+			 * followed by a blank), but one for Kubernetes'
+			 * YAMLReader ("---#...") and Helm 4's kio (any
+			 * "---" line): what follows would be a document we
+			 * never read.
+			 */
+			diag_error(NULL, "line %zu: starts with \"---\" but "
+				   "is no document start for YAML, while "
+				   "Kubernetes and Helm split the stream there: "
+				   "put a space or the end of the line after "
+				   "\"---\"", line);
+		}
 		if (p != start && (is_document_start(p, end) ||
 				   follows_document_end(start, p))) {
 			struct doc *d = new_doc(s);

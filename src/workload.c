@@ -79,9 +79,6 @@ const char *workload_kind_list(void)
 	return list;
 }
 
-/* Lists inside Lists are followed this deep, no deeper. */
-#define MAX_LIST_DEPTH 8
-
 /* "apps/v1" is in group "apps"; "v1" is in the core group "". */
 static bool in_group(const char *api_version, const char *group)
 {
@@ -214,7 +211,6 @@ static bool check_string_map(const struct pod_template *pt,
 static bool check_shape(struct pod_template *pt)
 {
 	struct fy_node *meta = ynode_get(pt->pod, "metadata");
-	struct fy_node *alias = NULL;
 	bool ok = true;
 
 	if (!ynode_is_mapping(pt->pod)) {
@@ -228,12 +224,6 @@ static bool check_shape(struct pod_template *pt)
 		pod_error(pt, pt->spec ? pt->spec : pt->pod, "spec",
 			    "missing or not a mapping: the pod spec is "
 			    "where containers go");
-		return false;
-	}
-	if (ynode_has_alias(pt->object, &alias)) {
-		pod_error(pt, alias, "(anchor, alias or merge key)", "YAML "
-			  "anchors, aliases and merge keys (<<) are not "
-			  "accepted in workloads: write the values out");
 		return false;
 	}
 	ok &= check_optional(pt, pt->pod, "metadata", "metadata", true);
@@ -294,30 +284,10 @@ const char *pod_template_label(const struct pod_template *pt,
 	return ynode_pairs_get(pt->labels, pt->labels_nr, key);
 }
 
-static void find_in_object(struct doc *d, struct fy_node *object,
-			   struct pod_templates *pts, int depth, bool again);
-
-static void find_in_list(struct doc *d, struct fy_node *list,
-			 struct pod_templates *pts, int depth, bool again)
-{
-	struct fy_node *items = ynode_get(list, "items");
-	int i, n = ynode_count(items);
-
-	if (depth >= MAX_LIST_DEPTH) {
-		diag_error(&d->where, "Lists nested more than %d deep are "
-			   "not accepted", MAX_LIST_DEPTH);
-		return;
-	}
-	if (!ynode_is_null(items) && !ynode_is_sequence(items)) {
-		diag_error(&d->where, "items: must be a list of objects");
-		return;
-	}
-	for (i = 0; i < n; i++)
-		find_in_object(d, ynode_at(items, i), pts, depth + 1, again);
-}
-
 /* A new pod template of object in d, its where filled in. */
-static struct pod_template *add_template(struct doc *d, struct fy_node *object,
+static struct pod_template *add_template(struct doc *d,
+					 const struct object *o,
+					 struct fy_node *object,
 					 struct pod_templates *pts)
 {
 	struct pod_template *pt;
@@ -331,7 +301,7 @@ static struct pod_template *add_template(struct doc *d, struct fy_node *object,
 	pt->object = object;
 	pt->kind = ynode_strdup(ynode_get(object, "kind"));
 	pt->name = ynode_strdup(ynode_path(object, "/metadata/name"));
-	pt->where = d->where;
+	pt->where = o->where;
 	pt->where.kind = pt->kind;
 	pt->where.name = pt->name;
 	pt->where.line = doc_line(d, object);
@@ -378,16 +348,52 @@ static char *steps_text(const struct step *steps, size_t nr)
 }
 
 /*
- * A pod spec is a mapping with a list of containers; its template is the
- * mapping that holds it under "spec" (or the spec itself, when it is not
- * under one). Found anywhere in an object of a kind outside the table,
- * each is added as a foreign template: refused unless opted out, but its
- * labels recorded like any other's.
+ * Controllers make pods from container specs in many shapes: a pod spec
+ * (a mapping with a list of containers) under a template, and a single
+ * container (Argo's template.container, .script), a list of steps
+ * (Tekton), sidecars, a containerSet... A container is a mapping with an
+ * image; a pod spec one with containers. Found anywhere in an object of a
+ * kind outside the table, each is added as a foreign template: refused
+ * unless opted out, but its labels recorded like any other's. A pod
+ * spec's template is the mapping that holds it under "spec" (or the spec
+ * itself, when it is not under one).
  */
-static void find_foreign_templates(struct doc *d, struct fy_node *object,
-				   struct fy_node *n, struct fy_node *parent,
-				   struct step *steps, size_t depth,
-				   struct pod_templates *pts)
+static bool is_pod_spec(struct fy_node *n)
+{
+	return ynode_is_sequence(ynode_get(n, "containers")) ||
+	       ynode_is_sequence(ynode_get(n, "initContainers"));
+}
+
+static bool is_container(struct fy_node *n)
+{
+	return ynode_is_string(ynode_get(n, "image"));
+}
+
+struct foreign_scan {
+	struct doc *d;
+	const struct object *o;
+	struct fy_node *object;
+	struct step steps[MAX_STEPS];
+	struct pod_templates *pts;
+};
+
+static void add_foreign(struct foreign_scan *fs, struct fy_node *pod,
+			struct fy_node *spec, size_t path_len)
+{
+	struct pod_template *pt = add_template(fs->d, fs->o, fs->object,
+					       fs->pts);
+
+	pt->pod = pod;
+	pt->spec = spec;
+	pt->foreign_path = steps_text(fs->steps, path_len);
+	pt->field_prefix = "";
+	pt->set = pod_set_of(fs->d->hook_events);
+	record_labels(pt);
+	fs->pts->nr++;
+}
+
+static void find_foreign_templates(struct foreign_scan *fs, struct fy_node *n,
+				   struct fy_node *parent, size_t depth)
 {
 	void *iter = NULL;
 
@@ -398,25 +404,21 @@ static void find_foreign_templates(struct doc *d, struct fy_node *object,
 		int i = 0;
 
 		while ((item = fy_node_sequence_iterate(n, &iter))) {
-			steps[depth] = (struct step){ NULL, 0, i++ };
-			find_foreign_templates(d, object, item, NULL, steps,
-					       depth + 1, pts);
+			fs->steps[depth] = (struct step){ NULL, 0, i++ };
+			find_foreign_templates(fs, item, NULL, depth + 1);
 		}
 	} else if (ynode_is_mapping(n)) {
 		struct fy_node_pair *p;
 
-		if (ynode_is_sequence(ynode_get(n, "containers"))) {
-			struct pod_template *pt = add_template(d, object, pts);
-
-			pt->pod = parent ? parent : n;
-			pt->spec = n;
+		if (is_pod_spec(n)) {
 			/* The path to the template: without "spec". */
-			pt->foreign_path = steps_text(steps, parent ? depth - 1 :
-						      depth);
-			pt->field_prefix = "";
-			pt->set = pod_set_of(d->hook_events);
-			record_labels(pt);
-			pts->nr++;
+			add_foreign(fs, parent ? parent : n, n,
+				    parent ? depth - 1 : depth);
+			return;
+		}
+		if (is_container(n)) {
+			/* Its annotations are the object's. */
+			add_foreign(fs, fs->object, n, depth);
 			return;
 		}
 		while ((p = fy_node_mapping_iterate(n, &iter))) {
@@ -426,39 +428,47 @@ static void find_foreign_templates(struct doc *d, struct fy_node *object,
 
 			if (!k)
 				continue;
-			steps[depth] = (struct step){ k, len, 0 };
-			find_foreign_templates(d, object, fy_node_pair_value(p),
+			fs->steps[depth] = (struct step){ k, len, 0 };
+			find_foreign_templates(fs, fy_node_pair_value(p),
 					       len == 4 && !memcmp(k, "spec", 4) ?
-					       n : NULL, steps, depth + 1, pts);
+					       n : NULL, depth + 1);
 		}
 	}
+}
+
+/*
+ * Kinds outside the table whose content no controller makes pods from:
+ * their data is opaque text (a ConfigMap's "image" key is a string of
+ * the chart's, not a container).
+ */
+static bool holds_no_pods(const struct object *o)
+{
+	return in_group(o->api_version, "") &&
+	       (!strcmp(o->kind, "ConfigMap") || !strcmp(o->kind, "Secret"));
 }
 
 /*
  * again: d was read before and its templates found valid; only their
  * nodes in the reloaded tree are wanted, not the checks and copies again.
  */
-static void find_in_object(struct doc *d, struct fy_node *object,
-			   struct pod_templates *pts, int depth, bool again)
+static void find_in_object(struct doc *d, const struct object *o,
+			   struct fy_node *object, struct pod_templates *pts,
+			   bool again)
 {
 	const struct workload_kind *k;
 	struct pod_template *pt;
-	struct fy_node *annotations;
 
-	if (!ynode_is_mapping(object))
+	if (!o->kind || !o->api_version || o->stale)
 		return;
-	if (ynode_is(ynode_get(object, "kind"), "List")) {
-		find_in_list(d, object, pts, depth, again);
-		return;
-	}
 	k = find_kind(object);
 	if (!k) {
-		struct step steps[MAX_STEPS];
+		struct foreign_scan fs = { d, o, object, { { 0 } }, pts };
 
-		find_foreign_templates(d, object, object, NULL, steps, 0, pts);
+		if (!holds_no_pods(o))
+			find_foreign_templates(&fs, object, NULL, 0);
 		return;
 	}
-	pt = add_template(d, object, pts);
+	pt = add_template(d, o, object, pts);
 	pt->field_prefix = k->field_prefix;
 	pt->pod = k->template_path ? ynode_path(object, k->template_path) :
 		object;
@@ -467,15 +477,9 @@ static void find_in_object(struct doc *d, struct fy_node *object,
 		pts->nr++;
 		return;
 	}
-	annotations = ynode_path(object, "/metadata/annotations");
-	pt->hook = d->hook || ynode_get(annotations, "helm.sh/hook");
-	{
-		char *events = ynode_strdup(ynode_get(annotations,
-						      "helm.sh/hook"));
-
-		pt->set = pod_set_of(events ? events : d->hook_events);
-		free(events);
-	}
+	/* (A list's objects carry no hooks: see stream.c.) */
+	pt->hook = d->hook;
+	pt->set = pod_set_of(d->hook_events);
 	if (!check_shape(pt)) {
 		drop_last_template(pts);
 		return;
@@ -485,16 +489,26 @@ static void find_in_object(struct doc *d, struct fy_node *object,
 	pts->nr++;
 }
 
+static void find_in_document(struct doc *d, struct pod_templates *pts,
+			     bool again)
+{
+	size_t i;
+
+	if (!d->fyd || d->stale)
+		return;
+	for (i = 0; i < d->nr_objects; i++)
+		find_in_object(d, &d->objects[i], doc_object_node(d, i), pts,
+			       again);
+}
+
 void workload_find(struct doc *d, struct pod_templates *pts)
 {
-	if (d->fyd && !d->stale)
-		find_in_object(d, fy_document_root(d->fyd), pts, 0, false);
+	find_in_document(d, pts, false);
 }
 
 void workload_find_again(struct doc *d, struct pod_templates *pts)
 {
-	if (d->fyd && !d->stale)
-		find_in_object(d, fy_document_root(d->fyd), pts, 0, true);
+	find_in_document(d, pts, true);
 }
 
 void workload_find_all(struct stream *s, struct pod_templates *pts)

@@ -197,6 +197,13 @@ static struct fy_node *key_node(struct fy_document *d, const char *key)
 	return k;
 }
 
+bool ynode_has_key(struct fy_node *map, const char *key)
+{
+	return ynode_is_mapping(map) &&
+	       fy_node_mapping_lookup_pair_by_simple_key(map, key,
+							 strlen(key));
+}
+
 void ynode_set(struct fy_node *map, const char *key, struct fy_node *value)
 {
 	struct fy_document *d = fy_node_document(map);

@@ -55,6 +55,8 @@ bool ynode_is_scalar(struct fy_node *n);
 
 /* The value under key in mapping map, or NULL (also when map is not one). */
 struct fy_node *ynode_get(struct fy_node *map, const char *key);
+/* map has key, whatever its value ("items:" holds a null). */
+bool ynode_has_key(struct fy_node *map, const char *key);
 /*
  * The node at a constant path of mapping keys and sequence indexes
  * ("/metadata/labels", "/spec/containers/0"), or NULL; aliases are not

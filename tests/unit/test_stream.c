@@ -2,6 +2,7 @@
  * test_stream — tests of src/stream.c: splitting a manifest stream into
  * documents, describing them, reporting bad ones, writing them back.
  */
+#include <limits.h>
 #include "unit.h"
 #include "stream.h"
 #include "ynode.h"
@@ -470,10 +471,49 @@ START_TEST(test_hook_details)
 	ck_assert_uint_eq(s.nr, 2);
 	ck_assert(s.docs[0].hook);
 	ck_assert_str_eq(s.docs[0].hook_events, "pre-install,pre-upgrade");
-	ck_assert_str_eq(s.docs[0].hook_weight, "-5");
+	ck_assert_int_eq(s.docs[0].hook_weight, -5);
 	ck_assert(!s.docs[1].hook);
 	ck_assert_ptr_null(s.docs[1].hook_events);
-	ck_assert_ptr_null(s.docs[1].hook_weight);
+	ck_assert_int_eq(s.docs[1].hook_weight, 0);
+	stream_release(&s);
+}
+END_TEST
+
+/* Weights read as Helm's strconv.Atoi reads them; what fails is 0. */
+struct weight_case {
+	const char *text;
+	long long weight;
+	bool refused;		/* too low to go before */
+};
+
+static const struct weight_case weight_cases[] = {
+	{ "5", 5, false }, { "-5", -5, false }, { "+7", 7, false },
+	{ "-0000000050", -50, false }, { "0000000000012", 12, false },
+	{ "9223372036854775807", LLONG_MAX, false },
+	{ "9223372036854775808", 0, false },	/* out of range: 0 */
+	{ "-9223372036854775798", LLONG_MIN + 10, false },
+	{ "-9223372036854775799", LLONG_MIN + 9, true },
+	{ "-9223372036854775808", LLONG_MIN, true },
+	{ "-9223372036854775809", 0, false },
+	{ " 5", 0, false }, { "5 ", 0, false }, { "", 0, false },
+	{ "-", 0, false }, { "1e3", 0, false }, { "0x10", 0, false },
+	{ "--5", 0, false }, { "\u0665", 0, false },	/* an Arabic 5 */
+};
+
+START_TEST(test_hook_weight)
+{
+	const struct weight_case *c = &weight_cases[_i];
+	struct buf in = BUF_INIT;
+	struct stream s;
+	size_t errors;
+
+	buf_addf(&in, "apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n"
+		 "    helm.sh/hook: pre-install\n"
+		 "    helm.sh/hook-weight: \"%s\"\n", c->text);
+	errors = parse(&s, in.data, in.len);
+	ck_assert_uint_eq(errors, c->refused);
+	ck_assert_int_eq(s.docs[0].hook_weight, c->weight);
+	buf_release(&in);
 	stream_release(&s);
 }
 END_TEST
@@ -511,15 +551,16 @@ START_TEST(test_headless)
 	const struct headless_case *c = &headless_cases[_i];
 	struct buf got = BUF_INIT;
 	struct stream s;
-	const struct doc *d;
+	const struct object *o;
 	size_t i;
 
 	ck_assert_uint_eq(parse(&s, c->in, strlen(c->in)), 0);
-	d = &s.docs[0];
-	ck_assert_int_eq(d->headless, c->headless);
-	for (i = 0; i < d->selector_nr; i++)
-		buf_addf(&got, "%s%s=%s", i ? " " : "", d->selector[2 * i],
-			 d->selector[2 * i + 1]);
+	ck_assert_uint_eq(s.docs[0].nr_objects, 1);
+	o = &s.docs[0].objects[0];
+	ck_assert_int_eq(o->headless, c->headless);
+	for (i = 0; i < o->selector_nr; i++)
+		buf_addf(&got, "%s%s=%s", i ? " " : "", o->selector[2 * i],
+			 o->selector[2 * i + 1]);
 	ck_assert_str_eq(got.data, c->selector);
 	buf_release(&got);
 	stream_release(&s);
@@ -762,6 +803,103 @@ START_TEST(test_errors_go_on)
 }
 END_TEST
 
+/* --- objects: what Helm's client creates from a document ---------------- */
+
+struct object_case {
+	const char *in;
+	const char *objects;	/* "item:Kind/name ..." */
+	const char *error;	/* a part of the first message, or NULL */
+};
+
+#define DEPLOY(name) "  - apiVersion: apps/v1\n    kind: Deployment\n" \
+	"    metadata:\n      name: " name "\n"
+
+static const struct object_case object_cases[] = {
+	/* A document without items is one object. */
+	{ "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+	  "0:ConfigMap/c", NULL },
+	/* Any kind with items is a list: the items are the objects. */
+	{ "apiVersion: v1\nkind: List\nitems:\n" DEPLOY("a") DEPLOY("b"),
+	  "1:Deployment/a 2:Deployment/b", NULL },
+	{ "apiVersion: apps/v1\nkind: DeploymentList\nitems:\n" DEPLOY("x"),
+	  "1:Deployment/x", NULL },
+	/* Any other kind with items: its items, not it, would be created. */
+	{ "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\n"
+	  "items:\n" DEPLOY("x"), "1:Deployment/x",
+	  "would create the items and not this Deployment" },
+	{ "apiVersion: cilium.io/v2\nkind: CiliumNetworkPolicyList\n"
+	  "items: []\n", "", NULL },
+	{ "apiVersion: v1\nkind: List\nitems:\n", "", NULL },
+	/* What Kubernetes' decoder or Helm's client would refuse. */
+	{ "apiVersion: apps/v1\nkind: Deployment\nitems:\n", "",
+	  "items: Kubernetes reads any object with an items field" },
+	{ "apiVersion: v1\nkind: ConfigMap\nitems: {a: b}\n", "",
+	  "must be a list of objects" },
+	{ "apiVersion: v1\nkind: List\nitems:\n  - 3\n", "",
+	  "document 1, item 1, line 4: is a scalar" },
+	{ "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n"
+	  "    kind: List\n    items: []\n", "1:List/",
+	  "a list inside a list" },
+	{ "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n"
+	  "    kind: Pod\n    metadata:\n      name: p\n"
+	  "      annotations:\n        helm.sh/hook: pre-install\n",
+	  "1:Pod/p", "a Helm hook inside a list" },
+	{ "apiVersion: v1\nkind: List\nmetadata:\n  annotations:\n"
+	  "    helm.sh/hook-weight: \"1\"\nitems: []\n", "",
+	  "a Helm hook on a list" },
+	{ "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n"
+	  "    kind: ConfigMap\n    metadata:\n      name: c\n"
+	  "      labels:\n        agentenv.io/generated: \"true\"\n",
+	  "1:ConfigMap/c", "only the objects agentenv-post generates" },
+	{ "apiVersion: v1\nkind: List\nitems:\n  - kind: Pod\n", "1:Pod/",
+	  "apiVersion: missing" },
+	/* Anchors and aliases anywhere, not only in workloads. */
+	{ "apiVersion: v1\nkind: ConfigMap\ndata: &d {a: b}\nx: *d\n", "",
+	  "not accepted anywhere in the stream" },
+};
+
+START_TEST(test_objects)
+{
+	const struct object_case *c = &object_cases[_i];
+	struct buf got = BUF_INIT;
+	struct stream s;
+	size_t i, errors;
+
+	errors = parse(&s, c->in, strlen(c->in));
+	buf_adds(&got, "");
+	for (i = 0; s.nr && i < s.docs[0].nr_objects; i++) {
+		const struct object *o = &s.docs[0].objects[i];
+
+		buf_addf(&got, "%s%zu:%s/%s", i ? " " : "", o->where.item,
+			 o->kind ? o->kind : "", o->name ? o->name : "");
+	}
+	ck_assert_str_eq(got.data, c->objects);
+	if (c->error) {
+		ck_assert_uint_gt(errors, 0);
+		ck_assert_msg(strstr(diag_collected(), c->error),
+			      "no '%s' in: %s", c->error, diag_collected());
+	} else {
+		ck_assert_msg(!errors, "errors: %s", diag_collected());
+	}
+	buf_release(&got);
+	stream_release(&s);
+}
+END_TEST
+
+/* A "---" line YAML does not split at, but Kubernetes and Helm do. */
+START_TEST(test_dash_line_refused)
+{
+	static const char in[] = "apiVersion: v1\nkind: ConfigMap\n"
+				 "---#x:\n  kind: Pod\n";
+	struct stream s;
+
+	ck_assert_uint_gt(parse(&s, in, sizeof(in) - 1), 0);
+	ck_assert_ptr_nonnull(strstr(diag_collected(),
+				     "line 3: starts with \"---\""));
+	stream_release(&s);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *suite = suite_create("stream");
@@ -777,6 +915,8 @@ static Suite *make_suite(void)
 	LOOP(test_flags, flag_cases);
 	LOOP(test_errors, error_cases);
 	LOOP(test_headless, headless_cases);
+	LOOP(test_objects, object_cases);
+	LOOP(test_hook_weight, weight_cases);
 #undef LOOP
 	tcase_add_test(tc, test_write_mixed);
 	tcase_add_test(tc, test_helm4_any_document);
@@ -789,6 +929,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_split_not_separator);
 	tcase_add_test(tc, test_errors_counted_per_parse);
 	tcase_add_test(tc, test_errors_go_on);
+	tcase_add_test(tc, test_dash_line_refused);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
