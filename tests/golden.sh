@@ -39,6 +39,20 @@ run_case() {
 		>"$tmp/twice" 2>/dev/null
 }
 
+# The independent reader (PyYAML) of every accepted output.
+PYTHON=/usr/bin/python3
+have_yaml=yes
+"$PYTHON" -c 'import yaml' 2>/dev/null || {
+	have_yaml=
+	skip "every output read as Helm does: $PYTHON cannot import yaml (python3-yaml)"
+}
+
+# The namespace a case's args name (--namespace NS), or "".
+case_namespace() {
+	[ -f "$1/args" ] || return 0
+	awk 'prev == "--namespace" { print; exit } { prev = $0 }' "$1/args"
+}
+
 for dir in "$TOP"/testdata/golden/*/; do
 	dir=${dir%/}
 	name=golden/$(basename "$dir")
@@ -95,6 +109,13 @@ for dir in "$TOP"/testdata/golden/*/; do
 			{ fail "$name" "libyaml cannot re-parse the output"; continue; }
 		if have_validator && ! msg=$(k8s_validate "$tmp/out"); then
 			fail "$name" "k8s-validate refuses the output:" "$msg"
+			continue
+		fi
+		# Read again as Helm's client and the cluster will.
+		if [ -n "$have_yaml" ] && ! msg=$("$PYTHON" \
+			"$TOP/tests/pods_sandboxed.py" --allow-empty \
+			--namespace "$(case_namespace "$dir")" "$tmp/out"); then
+			fail "$name" "an independent reader finds pods or objects past the sandbox:" "$msg"
 			continue
 		fi
 		pass "$name"

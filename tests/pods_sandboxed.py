@@ -1,18 +1,34 @@
 #!/usr/bin/python3
-"""pods_sandboxed.py STREAM.yaml
+"""pods_sandboxed.py [--namespace NS] [--allow-empty] STREAM.yaml
 
-Check, with an independent reader (PyYAML), that every pod a post-rendered
-stream would create leaves sandboxed or deliberately opted out: each pod
-template of a workload kind (Lists followed) either carries
-agentenv.io/inject: "false" (on the template or the workload) or has the
-record of our injection, the agentenv.io/sandbox label, our CoreDNS
-sidecar (a container, or a native sidecar first among the init
-containers) and a runtime class (unless CLUSTER_DEFAULT was asked for),
-and no host namespace. Prints one line per pod template that is neither
-and exits 1 then (also when there is no pod template at all); exit 2
-when the stream does not parse.
+An independent reader (PyYAML, none of agentenv-post's code) of a
+post-rendered stream, reading it as Helm's client and the cluster do:
+
+- the stream is split where Kubernetes' YAMLReader splits it: at every
+  line that starts with "---" (not only where YAML does);
+- PyYAML expands anchors and aliases, as the API server's reader does;
+- any object with an "items" list is a list, whatever its kind: Helm's
+  client (cli-runtime, Unstructured + Flatten) creates its items instead;
+- controllers make pods from a pod template of the kind table, and from
+  container specs in any shape elsewhere (containers, a single container,
+  script, steps, sidecars: any mapping with an image).
+
+It asserts that every pod leaves sandboxed or deliberately opted out:
+each pod template of a table kind either carries agentenv.io/inject:
+"false" (on the template or the workload) or has our record, the
+agentenv.io/sandbox label, our CoreDNS sidecar and a runtime class
+(unless CLUSTER_DEFAULT was asked for), no host namespace, no hostPort,
+and no volume the node mounts over the network unless host-access; an
+opted-out pod carries no sandbox label; every container spec outside the
+table is in an opted-out object; and that no object of the classes that
+widen a sandbox passes unvouched: a mutating admission object that can
+reach pods, a RuntimeClass, a Service with externalIPs, an object in
+another namespace (with --namespace). Prints one line per problem and
+exits 1 then (also when there is no pod template at all, unless
+--allow-empty); exit 2 when the stream does not parse.
 """
 
+import re
 import sys
 
 import yaml
@@ -28,32 +44,77 @@ TEMPLATES = {
     "Rollout": ["spec", "template"],
 }
 
+# Volumes the node mounts over its own network: egress outside Cilium.
+NETWORK_VOLUMES = {
+    "nfs", "iscsi", "rbd", "cephfs", "glusterfs", "fc", "flexVolume", "csi",
+    "flocker", "azureFile", "quobyte", "portworxVolume", "scaleIO",
+    "storageos", "image",
+}
+
+# Resources a mutating webhook must not reach: pods and what makes them.
+POD_RESOURCES = {
+    "pods", "deployments", "statefulsets", "daemonsets", "replicasets",
+    "replicationcontrollers", "jobs", "cronjobs", "*", "*/*",
+}
+
+# Kubernetes' namespace-less kinds, and the ones that only grant rights.
+NO_NAMESPACE = {
+    "Namespace", "ClusterRole", "ClusterRoleBinding",
+    "CustomResourceDefinition", "PersistentVolume", "StorageClass",
+    "PriorityClass", "IngressClass", "APIService",
+    "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration",
+    "RuntimeClass", "CiliumClusterwideNetworkPolicy", "Role", "RoleBinding",
+}
+
+KEEP_ADMISSION = "agentenv.io/keep-admission"
+
+
+def split_as_kubernetes(text):
+    """Documents where apimachinery's YAMLReader splits: any '---' line."""
+    return re.split(r"(?m)^---.*\n?", text)
+
 
 def objects(docs):
+    """What Helm's client creates: lists flattened, whatever their kind."""
     for doc in docs:
         if not isinstance(doc, dict):
             continue
-        if doc.get("kind") == "List":
-            yield from objects(doc.get("items") or [])
+        if isinstance(doc.get("items"), list):
+            yield from (i for i in doc["items"] if isinstance(i, dict))
         else:
             yield doc
 
 
+def meta(obj):
+    return (obj or {}).get("metadata") or {}
+
+
 def annotation(obj, key):
-    return ((obj.get("metadata") or {}).get("annotations") or {}).get(key)
+    return (meta(obj).get("annotations") or {}).get(key)
 
 
-def problems(obj):
-    kind = obj.get("kind")
+def name_of(obj):
+    return "%s/%s" % (obj.get("kind"), meta(obj).get("name"))
+
+
+def opted_out(*objs):
+    return "false" in [annotation(o, "agentenv.io/inject") for o in objs]
+
+
+def sandbox_labels(labels):
+    return [k for k in labels if k.startswith("agentenv.io/") or
+            k.startswith("aisi.gov.uk/network-")]
+
+
+def pod_problems(obj):
     tpl = obj
-    for step in TEMPLATES[kind]:
+    for step in TEMPLATES[obj.get("kind")]:
         tpl = (tpl or {}).get(step) or {}
-    if "false" in (annotation(tpl, "agentenv.io/inject"),
-                   annotation(obj, "agentenv.io/inject")):
-        return []
-    meta = tpl.get("metadata") or {}
+    labels = meta(tpl).get("labels") or {}
+    if opted_out(tpl, obj):
+        return ["opted out but labelled %s" % k
+                for k in sandbox_labels(labels)]
     spec = tpl.get("spec") or {}
-    labels = meta.get("labels") or {}
     containers = spec.get("containers") or []
     inits = spec.get("initContainers") or []
     wrong = []
@@ -75,36 +136,104 @@ def problems(obj):
     for flag in ("hostNetwork", "hostPID", "hostIPC"):
         if spec.get(flag):
             wrong.append(flag)
+    for c in containers + inits + (spec.get("ephemeralContainers") or []):
+        for p in c.get("ports") or []:
+            if isinstance(p, dict) and p.get("hostPort"):
+                wrong.append("hostPort in %s" % c.get("name"))
+    host_access = "true" in (annotation(tpl, "agentenv.io/host-access"),
+                             annotation(obj, "agentenv.io/host-access"))
+    for v in spec.get("volumes") or []:
+        kinds = NETWORK_VOLUMES.intersection(v or {})
+        if kinds and not host_access:
+            wrong.append("volume %s mounted by the node (%s)" %
+                         (v.get("name"), ", ".join(sorted(kinds))))
     return wrong
 
 
-def main():
-    if len(sys.argv) != 2:
-        print("usage: pods_sandboxed.py STREAM.yaml", file=sys.stderr)
+def container_specs(node, path="(the object)"):
+    """Paths of container specs in any shape a controller reads."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from container_specs(item, "%s[%d]" % (path, i))
+    elif isinstance(node, dict):
+        if isinstance(node.get("containers"), list) or \
+                isinstance(node.get("image"), str):
+            yield path
+            return
+        for k, v in node.items():
+            yield from container_specs(v, "%s.%s" % (path, k))
+
+
+# The API groups of the pod-making kinds Kubernetes itself serves.
+POD_GROUPS = {"", "apps", "batch", "extensions", "*"}
+
+
+def reaches_pods(rule):
+    """A rule matches pods, or kinds that make them (no rule: anything)."""
+    groups = set(rule.get("apiGroups") or ["*"])
+    resources = {r.split("/")[0] if r != "*/*" else r
+                 for r in rule.get("resources") or ["*"]}
+    return bool(groups & POD_GROUPS) and bool(resources & POD_RESOURCES)
+
+
+def object_problems(obj, namespace):
+    kind = obj.get("kind")
+    wrong = []
+    vouched = annotation(obj, KEEP_ADMISSION) == "true"
+    if kind == "MutatingWebhookConfiguration" and not vouched:
+        for w in obj.get("webhooks") or []:
+            rules = w.get("rules") or [{}]
+            if any(reaches_pods(r or {}) for r in rules):
+                wrong.append("mutating webhook %s reaches pods" %
+                             w.get("name"))
+    if kind in ("MutatingAdmissionPolicy", "RuntimeClass") and not vouched:
+        wrong.append("unvouched %s" % kind)
+    if kind == "Service" and (obj.get("spec") or {}).get("externalIPs"):
+        wrong.append("externalIPs")
+    ns = meta(obj).get("namespace")
+    if namespace and ns and ns != namespace and kind not in NO_NAMESPACE:
+        wrong.append("in namespace %s, not %s" % (ns, namespace))
+    if kind not in TEMPLATES and kind not in ("ConfigMap", "Secret") and \
+            not opted_out(obj):
+        for path in container_specs(obj):
+            wrong.append("container spec at %s outside the kind table" %
+                         path)
+    return wrong
+
+
+def main(argv):
+    namespace, allow_empty, args = None, False, argv[1:]
+    while args and args[0].startswith("--"):
+        if args[0] == "--namespace" and len(args) > 1:
+            namespace, args = args[1], args[2:]
+        elif args[0] == "--allow-empty":
+            allow_empty, args = True, args[1:]
+        else:
+            break
+    if len(args) != 1:
+        print(__doc__.splitlines()[0], file=sys.stderr)
         return 2
     try:
-        with open(sys.argv[1], encoding="utf-8") as f:
-            docs = list(yaml.safe_load_all(f))
+        with open(args[0], encoding="utf-8") as f:
+            docs = [yaml.safe_load(part)
+                    for part in split_as_kubernetes(f.read())]
     except (OSError, yaml.YAMLError) as e:
         print("pods_sandboxed.py: %s" % e, file=sys.stderr)
         return 2
-    bad = 0
-    pods = 0
+    bad = pods = 0
     for obj in objects(docs):
-        if obj.get("kind") not in TEMPLATES:
-            continue
-        pods += 1
-        wrong = problems(obj)
+        wrong = object_problems(obj, namespace)
+        if obj.get("kind") in TEMPLATES:
+            pods += 1
+            wrong += pod_problems(obj)
         if wrong:
             bad += 1
-            print("%s/%s: %s" % (obj.get("kind"),
-                                 (obj.get("metadata") or {}).get("name"),
-                                 ", ".join(wrong)))
-    if not pods:
+            print("%s: %s" % (name_of(obj), ", ".join(wrong)))
+    if not pods and not allow_empty:
         print("no pod templates at all")
         return 1
     return 1 if bad else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv))
