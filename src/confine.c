@@ -29,6 +29,18 @@ static const struct host_namespace {
 	  "shared memory" },
 };
 
+/* n's text for a message: its scalar, or "(not a scalar)". */
+static const char *shown_text(struct fy_node *n, size_t *len)
+{
+	static const char other[] = "(not a scalar)";
+	const char *text = ynode_scalar(n, len);
+
+	if (text)
+		return text;
+	*len = sizeof(other) - 1;
+	return other;
+}
+
 /* The pod runs under gVisor once injected. */
 static bool runs_under_gvisor(const struct pod_template *pt,
 			      const struct service *svc)
@@ -62,10 +74,10 @@ static bool check_false(const struct pod_template *pt, struct fy_node *v,
 		buf_adds(&msg, problem);
 		break;
 	case YBOOL_OTHER:
-		text = ynode_scalar(v, &len);
+		text = shown_text(v, &len);
 		buf_addf(&msg, "'%.*s%s' is not a boolean the API server "
 			 "reads: write true or false", diag_shown(len),
-			 text ? text : "(not a scalar)", diag_cut(len));
+			 text, diag_cut(len));
 		break;
 	}
 	pod_error(pt, v, field, msg.data);
@@ -106,13 +118,12 @@ static bool check_dns(const struct pod_template *pt)
 	if (!ynode_is_null(policy) && !ynode_is(policy, "ClusterFirst")) {
 		struct buf msg = BUF_INIT;
 
-		text = ynode_scalar(policy, &len);
+		text = shown_text(policy, &len);
 		buf_addf(&msg, "'%.*s%s' gives the pod a resolver other "
 			 "than the cluster's, and the DNS sidecar forwards to "
 			 "the pod's resolver, past the policies' DNS "
 			 "filtering: remove dnsPolicy (ClusterFirst), " OPT_OUT,
-			 diag_shown(len), text ? text : "(not a scalar)",
-			 diag_cut(len));
+			 diag_shown(len), text, diag_cut(len));
 		pod_error(pt, policy, "spec.dnsPolicy", msg.data);
 		buf_release(&msg);
 		ok = false;
@@ -271,19 +282,20 @@ static bool check_volume_source(const struct pod_template *pt, int index,
 {
 	struct fy_node *value = fy_node_pair_value(p);
 	size_t len = 0;
-	const char *key = ynode_scalar(fy_node_pair_key(p), &len);
+	/* A key that is no scalar is "(not a scalar)": no source either. */
+	const char *key = shown_text(fy_node_pair_key(p), &len);
 	const struct volume_source *src;
 	struct buf field = BUF_INIT, problem = BUF_INIT;
 
-	if (key && len == 4 && !memcmp(key, "name", 4))
+	if (len == 4 && !memcmp(key, "name", 4))
 		return true;
 	if (ynode_is_null(value))	/* the API server reads no source */
 		return true;
-	src = key ? volume_source(key, len) : NULL;
+	src = volume_source(key, len);
 	if (src && (src->kind == VOLUME_FINE || !refused))
 		return true;
 	buf_addf(&field, "spec.volumes[%d].%.*s%s", index, diag_shown(len),
-		 key ? key : "(not a scalar)", diag_cut(len));
+		 key, diag_cut(len));
 	if (!src)
 		buf_adds(&problem, "not a volume source agentenv-post knows "
 			 "(Kubernetes 1.33's), so what would mount it, and "
@@ -354,7 +366,7 @@ static bool check_host_ports(const struct pod_template *pt)
 
 				if (ynode_is_null(v) || ynode_is(v, "0"))
 					continue;
-				text = ynode_scalar(v, &len);
+				text = shown_text(v, &len);
 				buf_addf(&field, "spec.%s[%d].ports[%d]."
 					 "hostPort", container_lists[l], i, j);
 				buf_addf(&msg, "'%.*s%s' opens a port of the "
@@ -365,8 +377,7 @@ static bool check_host_ports(const struct pod_template *pt)
 					 "policies: remove hostPort (a "
 					 "ClusterIP Service reaches the pod), "
 					 OPT_OUT, diag_shown(len),
-					 text ? text : "(not a scalar)",
-					 diag_cut(len));
+					 text, diag_cut(len));
 				pod_error(pt, v, field.data, msg.data);
 				buf_release(&field);
 				buf_release(&msg);
