@@ -8,7 +8,8 @@ agentenv.io/inject: "false" (on the template or the workload) or has the
 record of our injection, the agentenv.io/sandbox label, our CoreDNS
 sidecar (a container, or a native sidecar first among the init
 containers) and a runtime class (unless CLUSTER_DEFAULT was asked for),
-and no host namespace. Prints one line per pod template that is neither
+no host namespace, no hostPort, and no volume the node mounts over its
+network unless agentenv.io/host-access asks for it under gVisor. Prints one line per pod template that is neither
 and exits 1 then (also when there is no pod template at all); exit 2
 when the stream does not parse.
 """
@@ -26,6 +27,14 @@ TEMPLATES = {
     "Job": ["spec", "template"],
     "CronJob": ["spec", "jobTemplate", "spec", "template"],
     "Rollout": ["spec", "template"],
+}
+
+# Volume sources the node mounts or fetches over its own network.
+NODE_NETWORK = {
+    "nfs", "iscsi", "rbd", "cephfs", "glusterfs", "fc", "azureFile",
+    "quobyte", "flocker", "portworxVolume", "scaleIO", "storageos",
+    "cinder", "vsphereVolume", "photonPersistentDisk", "flexVolume", "csi",
+    "image", "gitRepo",
 }
 
 
@@ -75,6 +84,16 @@ def problems(obj):
     for flag in ("hostNetwork", "hostPID", "hostIPC"):
         if spec.get(flag):
             wrong.append(flag)
+    for lst in ("initContainers", "containers", "ephemeralContainers"):
+        for c in spec.get(lst) or []:
+            if any(p.get("hostPort") for p in c.get("ports") or []):
+                wrong.append("hostPort in %s" % c.get("name"))
+    host_access = "true" in (annotation(tpl, "agentenv.io/host-access"),
+                             annotation(obj, "agentenv.io/host-access"))
+    if not (host_access and spec.get("runtimeClassName") == "gvisor"):
+        for v in spec.get("volumes") or []:
+            for key in NODE_NETWORK & set(k for k in v if v[k] is not None):
+                wrong.append("%s volume %s" % (key, v.get("name")))
     return wrong
 
 
