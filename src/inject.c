@@ -22,6 +22,18 @@ static const char *const container_lists[] = { "initContainers",
  * (labels, $AGENT_ENV, resources, ...) or listed by the form: the sidecar,
  * the two volumes last in spec.volumes, and the resolv.conf mount last in
  * every container (init containers too, with a native sidecar).
+ *
+ * Anyone can write a record, so it must never leave the pod weaker than
+ * a fresh injection of what remains. Removing the form's items is safe
+ * (each is checked to be where the form puts it, and injected again);
+ * the one thing a record puts back, runtimeClassName: CLUSTER_DEFAULT,
+ * takes the pod off gVisor, so it is believed only where an injection
+ * could have written it: the pod states no runtimeClassName (the
+ * injection removed it; restoring over one would reverse the chart's
+ * visible choice) and no agentenv.io/runtime-class naming another class
+ * (inject_check() refuses that pair before an injection, so its output
+ * never holds it). A record without the claim removes nothing of the
+ * runtime class, so it cannot weaken it.
  */
 struct record {
 	bool native;
@@ -31,6 +43,16 @@ struct record {
 #define RECORD_NATIVE "sidecar=native"
 #define RECORD_CONTAINER "sidecar=container"
 #define RECORD_CLUSTER_DEFAULT ", runtime-class=CLUSTER_DEFAULT"
+
+#define RUNTIME_CLASS_ANNOTATION ANNOTATION_PREFIX "runtime-class"
+
+/* The workload's agentenv.io/runtime-class names a runtime class. */
+static bool annotation_names_class(const struct pod_template *pt)
+{
+	struct fy_node *asked = pod_annotation(pt, RUNTIME_CLASS_ANNOTATION);
+
+	return !ynode_is_null(asked) && !ynode_is(asked, "CLUSTER_DEFAULT");
+}
 
 /* s starts with the literal prefix; advance past it. */
 static bool skip_prefix(const char **s, size_t *len, const char *prefix)
@@ -89,6 +111,15 @@ static const char *record_mismatch(const struct pod_template *pt,
 	struct fy_node *sidecar = r->native ? ynode_at(inits, 0) :
 		ynode_at(mains, ynode_count(mains) - 1);
 
+	if (r->cluster_default && ynode_has(pt->spec, "runtimeClassName"))
+		return "it says a runtimeClassName: CLUSTER_DEFAULT was "
+		       "removed, but the pod states a runtimeClassName, "
+		       "which putting it back would overwrite";
+	if (r->cluster_default && annotation_names_class(pt))
+		return "it says a runtimeClassName: CLUSTER_DEFAULT was "
+		       "removed, but " RUNTIME_CLASS_ANNOTATION " asks for "
+		       "a runtime class, which putting it back would "
+		       "override";
 	if (!ynode_is(ynode_get(sidecar, "name"), SIDECAR_NAME))
 		return r->native ? "no coredns sidecar first in initContainers" :
 			"no coredns sidecar last in containers";
@@ -228,6 +259,20 @@ bool inject_check(const struct pod_template *pt)
 	int i, n;
 	size_t l;
 
+	/*
+	 * The output would keep the annotation and lose the field, as a
+	 * forged record looks (see struct record): say one runtime class.
+	 */
+	if (pt->runtime_class && !strcmp(pt->runtime_class, "CLUSTER_DEFAULT")
+	    && annotation_names_class(pt)) {
+		pod_error(pt, ynode_get(pt->spec, "runtimeClassName"),
+			  "spec.runtimeClassName", "'CLUSTER_DEFAULT' "
+			  "contradicts " RUNTIME_CLASS_ANNOTATION ", which "
+			  "names a runtime class: the field would win, and "
+			  "the output would keep only the annotation; remove "
+			  "one of them");
+		ok = false;
+	}
 	n = ynode_count(volumes);
 	for (i = 0; i < n; i++) {
 		struct fy_node *name = ynode_get(ynode_at(volumes, i), "name");

@@ -35,7 +35,11 @@
  * lists it, after checking that the pod holds every item the record
  * names where the record says; then the pod is checked and injected like
  * any other. So the output fed back in comes out the same, and a forged
- * or partial record can skip nothing: at worst it removes what it names.
+ * or partial record can skip nothing: at worst it removes what it names,
+ * and the runtimeClassName: CLUSTER_DEFAULT it may put back is believed
+ * only where the pod states no runtime class of its own (no
+ * runtimeClassName, no agentenv.io/runtime-class naming one), so the
+ * pod never ends up weaker than a fresh injection would leave it.
  * Without a record nothing is removed: a chart's own container or volume
  * that looks like ours is refused by inject_check(). Returns false (and
  * reports) when the record does not match the pod.
@@ -44,8 +48,9 @@ bool inject_strip(struct pod_template *pt);
 
 /*
  * Check what would clash with the edits (a chart volume named like ours,
- * a container that mounts its own /etc/resolv.conf, ...), reporting
- * through diag. Returns false when something does.
+ * a container that mounts its own /etc/resolv.conf, a runtimeClassName:
+ * CLUSTER_DEFAULT that agentenv.io/runtime-class contradicts, ...),
+ * reporting through diag. Returns false when something does.
  */
 bool inject_check(const struct pod_template *pt);
 

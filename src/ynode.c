@@ -91,6 +91,13 @@ struct fy_node *ynode_get(struct fy_node *map, const char *key)
 							  strlen(key));
 }
 
+bool ynode_has(struct fy_node *map, const char *key)
+{
+	return ynode_is_mapping(map) &&
+	       fy_node_mapping_lookup_pair_by_simple_key(map, key,
+							 strlen(key));
+}
+
 /* A sequence's item at index (decimal digits only), or NULL. */
 static struct fy_node *sequence_item(struct fy_node *seq, const char *index)
 {

@@ -58,6 +58,11 @@ struct fy_node *ynode_get(struct fy_node *map, const char *key);
 /* map has key, whatever its value ("items:" holds a null). */
 bool ynode_has_key(struct fy_node *map, const char *key);
 /*
+ * True when mapping map holds key, whatever its value: also a null one
+ * ("key:" or "key: ~"), which ynode_get() cannot tell from an absent key.
+ */
+bool ynode_has(struct fy_node *map, const char *key);
+/*
  * The node at a constant path of mapping keys and sequence indexes
  * ("/metadata/labels", "/spec/containers/0"), or NULL; aliases are not
  * followed; a key holding '/' is quoted ("/metadata/labels/'a/b'").

@@ -46,9 +46,10 @@ TEMPLATES = {
 
 # Volumes the node mounts over its own network: egress outside Cilium.
 NETWORK_VOLUMES = {
-    "nfs", "iscsi", "rbd", "cephfs", "glusterfs", "fc", "flexVolume", "csi",
-    "flocker", "azureFile", "quobyte", "portworxVolume", "scaleIO",
-    "storageos", "image",
+    "nfs", "iscsi", "rbd", "cephfs", "glusterfs", "fc", "azureFile",
+    "quobyte", "flocker", "portworxVolume", "scaleIO", "storageos",
+    "cinder", "vsphereVolume", "photonPersistentDisk", "flexVolume", "csi",
+    "image", "gitRepo",
 }
 
 # Resources a mutating webhook must not reach: pods and what makes them.
@@ -142,9 +143,11 @@ def pod_problems(obj):
                 wrong.append("hostPort in %s" % c.get("name"))
     host_access = "true" in (annotation(tpl, "agentenv.io/host-access"),
                              annotation(obj, "agentenv.io/host-access"))
+    under_gvisor = spec.get("runtimeClassName") == "gvisor"
     for v in spec.get("volumes") or []:
-        kinds = NETWORK_VOLUMES.intersection(v or {})
-        if kinds and not host_access:
+        kinds = NETWORK_VOLUMES.intersection(
+            k for k in (v or {}) if v[k] is not None)
+        if kinds and not (host_access and under_gvisor):
             wrong.append("volume %s mounted by the node (%s)" %
                          (v.get("name"), ", ".join(sorted(kinds))))
     return wrong

@@ -49,24 +49,25 @@ struct null_case {
 	const char *yaml;	/* a mapping; the value of "k" is tested */
 	bool is_null;
 	bool is_scalar;
+	bool has;	/* ynode_has(root, "k") */
 };
 
 static const struct null_case null_cases[] = {
-	{ "k:\n", true, true },
-	{ "k: ~\n", true, true },
-	{ "k: null\n", true, true },
-	{ "k: Null\n", true, true },
-	{ "k: NULL\n", true, true },
-	{ "j: 1\n", true, false },	/* absent */
-	{ "k: \"\"\n", false, true },
-	{ "k: ''\n", false, true },
-	{ "k: \"null\"\n", false, true },
-	{ "k: '~'\n", false, true },
-	{ "k: nil\n", false, true },
-	{ "k: 0\n", false, true },
-	{ "k: false\n", false, true },
-	{ "k: {}\n", false, false },
-	{ "k: []\n", false, false },
+	{ "k:\n", true, true, true },
+	{ "k: ~\n", true, true, true },
+	{ "k: null\n", true, true, true },
+	{ "k: Null\n", true, true, true },
+	{ "k: NULL\n", true, true, true },
+	{ "j: 1\n", true, false, false },	/* absent */
+	{ "k: \"\"\n", false, true, true },
+	{ "k: ''\n", false, true, true },
+	{ "k: \"null\"\n", false, true, true },
+	{ "k: '~'\n", false, true, true },
+	{ "k: nil\n", false, true, true },
+	{ "k: 0\n", false, true, true },
+	{ "k: false\n", false, true, true },
+	{ "k: {}\n", false, false, true },
+	{ "k: []\n", false, false, true },
 };
 
 START_TEST(test_is_null)
@@ -75,11 +76,13 @@ START_TEST(test_is_null)
 	struct fy_document *d = doc(c->yaml);
 	struct fy_node *v = ynode_get(fy_document_root(d), "k");
 	bool is_null = ynode_is_null(v), is_scalar = ynode_is_scalar(v);
+	bool has = ynode_has(fy_document_root(d), "k");
 
 	fy_document_destroy(d);
 	ck_assert_msg(is_null == c->is_null, "%s: is_null %d", c->yaml,
 		      is_null);
 	ck_assert_int_eq(is_scalar, c->is_scalar);
+	ck_assert_msg(has == c->has, "%s: has %d", c->yaml, has);
 }
 END_TEST
 
