@@ -240,7 +240,8 @@ static bool rule_reaches(struct fy_node *rule, struct buf *what)
 			add_quoted(what, r, rlen);
 			buf_adds(what, " on ");
 			add_quoted_node(what, op);
-			buf_addf(what, " (%s)", t->kind);
+			if (memchr(g, '*', glen) || memchr(r, '*', rlen))
+				buf_addf(what, " (%s among them)", t->kind);
 			return true;
 		}
 	}
@@ -306,123 +307,188 @@ static void check_webhooks(const struct ctx *c)
 		buf_adds(&subject, "the mutating webhook ");
 		add_quoted_node(&subject, ynode_get(hook, "name"));
 		check_rules(c, hook, "rules", field.data, subject.data,
-			    "has no rules to evaluate (counted as matching "
-			    "everything)");
+			    "has none (counted as matching everything)");
 	}
 	buf_release(&field);
 	buf_release(&subject);
 	buf_release(&what);
 }
 
+/* What a Kyverno kind or list of kinds can select. */
+enum reach { REACH_NONE, REACH_TARGET, REACH_UNREADABLE };
+
 /* A Kyverno kind ("Pod", "apps/v1/Deployment", "Pod/status", "*"). */
-static bool kind_reaches(struct fy_node *kind, struct buf *what)
+static enum reach kind_reaches(struct fy_node *kind)
 {
 	size_t len;
 	const char *s = ynode_scalar(kind, &len);
 	const char *end, *p;
 
-	if (!s || !ynode_is_string(kind)) {
-		buf_adds(what, "names a kind that cannot be read");
-		return true;
-	}
+	if (!s || !ynode_is_string(kind))
+		return REACH_UNREADABLE;
 	end = s + len;
-	for (p = s; p <= end;) {
+	for (p = s;;) {
 		const char *slash = memchr(p, '/', (size_t)(end - p));
 		size_t part = (size_t)((slash ? slash : end) - p);
 		size_t i;
-		bool hit = memchr(p, '*', part) || memchr(p, '?', part);
 
-		for (i = 0; !hit && i < NR_TARGETS; i++)
-			hit = strlen(targets[i].kind) == part &&
-			      !memcmp(targets[i].kind, p, part);
-		if (hit) {
-			buf_adds(what, "can select kind ");
-			add_quoted(what, s, len);
-			return true;
-		}
+		if (memchr(p, '*', part) || memchr(p, '?', part))
+			return REACH_TARGET;
+		for (i = 0; i < NR_TARGETS; i++)
+			if (strlen(targets[i].kind) == part &&
+			    !memcmp(targets[i].kind, p, part))
+				return REACH_TARGET;
 		if (!slash)
-			break;
+			return REACH_NONE;
 		p = slash + 1;
 	}
-	return false;
 }
 
-static bool kinds_reach(struct fy_node *kinds, struct buf *what)
+/* The kinds of a list; *hit: the kind that reaches. */
+static enum reach kinds_reach(struct fy_node *kinds, struct fy_node **hit)
 {
 	int i, n = ynode_count(kinds);
 
-	if (!ynode_is_sequence(kinds) || n <= 0) {
-		buf_adds(what, "names no list of kinds");
-		return true;
+	if (!ynode_is_sequence(kinds) || n <= 0)
+		return REACH_UNREADABLE;
+	for (i = 0; i < n; i++) {
+		enum reach r = kind_reaches(ynode_at(kinds, i));
+
+		if (r != REACH_NONE) {
+			*hit = ynode_at(kinds, i);
+			return r;
+		}
 	}
-	for (i = 0; i < n; i++)
-		if (kind_reaches(ynode_at(kinds, i), what))
-			return true;
-	return false;
+	return REACH_NONE;
 }
 
-/* A match or exclude block: its filters' kinds ("all" read as "any"). */
-static bool match_reaches(struct fy_node *match, struct buf *what)
+/* A match block: its filters' kinds ("all" read as "any"). */
+static enum reach match_reaches(struct fy_node *match, struct fy_node **hit)
 {
 	static const char *const lists[] = { "any", "all" };
+	enum reach r;
 	size_t l;
 
 	if (!ynode_is_mapping(match) ||
 	    (!ynode_get(match, "any") && !ynode_get(match, "all") &&
-	     !ynode_get(match, "resources"))) {
-		buf_adds(what, "has no match that can be read");
-		return true;
+	     !ynode_get(match, "resources")))
+		return REACH_UNREADABLE;
+	if (ynode_get(match, "resources")) {
+		r = kinds_reach(ynode_path(match, "/resources/kinds"), hit);
+		if (r != REACH_NONE)
+			return r;
 	}
-	if (ynode_get(match, "resources") &&
-	    kinds_reach(ynode_path(match, "/resources/kinds"), what))
-		return true;
 	for (l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
 		struct fy_node *filters = ynode_get(match, lists[l]);
 		int i, n = ynode_count(filters);
 
 		if (!filters)
 			continue;
-		if (!ynode_is_sequence(filters)) {
-			buf_addf(what, "has a match.%s that is no list",
-				 lists[l]);
-			return true;
+		if (!ynode_is_sequence(filters))
+			return REACH_UNREADABLE;
+		for (i = 0; i < n; i++) {
+			r = kinds_reach(ynode_path(ynode_at(filters, i),
+						   "/resources/kinds"), hit);
+			if (r != REACH_NONE)
+				return r;
 		}
-		for (i = 0; i < n; i++)
-			if (kinds_reach(ynode_path(ynode_at(filters, i),
-						   "/resources/kinds"), what))
-				return true;
 	}
-	return false;
+	return REACH_NONE;
 }
 
-static bool targets_reach(struct fy_node *list, struct buf *what)
+/* mutate.targets: the existing objects a rule mutates. */
+static enum reach targets_reach(struct fy_node *list, struct fy_node **hit)
 {
 	int i, n = ynode_count(list);
 
 	if (ynode_is_null(list))
-		return false;
-	if (!ynode_is_sequence(list)) {
-		buf_adds(what, "has mutate.targets that are no list");
-		return true;
+		return REACH_NONE;
+	if (!ynode_is_sequence(list))
+		return REACH_UNREADABLE;
+	for (i = 0; i < n; i++) {
+		struct fy_node *kind = ynode_get(ynode_at(list, i), "kind");
+		enum reach r = kind_reaches(kind);
+
+		if (r != REACH_NONE) {
+			*hit = kind;
+			return r;
+		}
 	}
-	for (i = 0; i < n; i++)
-		if (kind_reaches(ynode_get(ynode_at(list, i), "kind"), what))
-			return true;
-	return false;
+	return REACH_NONE;
 }
 
 /* What a generate rule creates. */
-static bool generates_target(struct fy_node *generate, struct buf *what)
+static enum reach generates_target(struct fy_node *generate,
+				   struct fy_node **hit)
 {
 	struct fy_node *kind = ynode_get(generate, "kind");
 	struct fy_node *kinds = ynode_path(generate, "/cloneList/kinds");
 
-	if (kind)
-		return kind_reaches(kind, what);
+	if (kind) {
+		*hit = kind;
+		return kind_reaches(kind);
+	}
 	if (kinds)
-		return kinds_reach(kinds, what);
-	buf_adds(what, "creates objects whose kind cannot be read");
+		return kinds_reach(kinds, hit);
+	return REACH_UNREADABLE;
+}
+
+/* what: "<doing> kind 'X'", or unreadable. */
+static bool describe(enum reach r, struct fy_node *hit, const char *doing,
+		     const char *unreadable, struct buf *what)
+{
+	if (r == REACH_NONE)
+		return false;
+	buf_reset(what);
+	if (r == REACH_TARGET) {
+		buf_adds(what, doing);
+		buf_adds(what, "kind ");
+		add_quoted_node(what, hit);
+	} else {
+		buf_adds(what, unreadable);
+	}
 	return true;
+}
+
+/* One rule: true when it can change a target (what says how). */
+static bool kyverno_rule_reaches(struct fy_node *rule, struct buf *what)
+{
+	struct fy_node *mutate = ynode_get(rule, "mutate");
+	struct fy_node *generate = ynode_get(rule, "generate");
+	struct fy_node *hit = NULL;
+
+	if (!ynode_is_mapping(rule)) {
+		buf_adds(what, "cannot be read (no mapping)");
+		return true;
+	}
+	if (mutate) {
+		enum reach r = match_reaches(ynode_get(rule, "match"), &hit);
+
+		if (describe(r, hit, "mutates what it matches, and its match "
+			     "can select ", "mutates what it matches, and its "
+			     "match cannot be read (counted as selecting "
+			     "pods)", what))
+			return true;
+		r = targets_reach(ynode_get(mutate, "targets"), &hit);
+		if (describe(r, hit, "mutates existing objects of ",
+			     "mutates existing objects whose kind cannot be "
+			     "read", what))
+			return true;
+	}
+	if (generate) {
+		enum reach r = generates_target(generate, &hit);
+
+		if (describe(r, hit, "generates objects of ", "generates "
+			     "objects whose kind cannot be read", what))
+			return true;
+	}
+	if (!mutate && !generate && !ynode_get(rule, "validate") &&
+	    !ynode_get(rule, "verifyImages")) {
+		buf_adds(what, "is of no rule type agentenv-post knows "
+			 "(mutate, generate, validate, verifyImages)");
+		return true;
+	}
+	return false;
 }
 
 static void check_kyverno(const struct ctx *c)
@@ -439,43 +505,16 @@ static void check_kyverno(const struct ctx *c)
 	}
 	for (i = 0; i < n; i++) {
 		struct fy_node *rule = ynode_at(rules, i);
-		struct fy_node *mutate = ynode_get(rule, "mutate");
-		struct fy_node *generate = ynode_get(rule, "generate");
-		bool reaches = false;
 
+		buf_reset(&what);
+		if (!kyverno_rule_reaches(rule, &what))
+			continue;
 		buf_reset(&field);
 		buf_addf(&field, "spec.rules[%d]", i);
 		buf_reset(&subject);
 		buf_adds(&subject, "the Kyverno rule ");
 		add_quoted_node(&subject, ynode_get(rule, "name"));
-		buf_reset(&what);
-		if (!ynode_is_mapping(rule)) {
-			buf_adds(&what, "cannot be read (no mapping)");
-			reaches = true;
-		} else if (mutate) {
-			buf_adds(&what, "mutates, and ");
-			reaches = match_reaches(ynode_get(rule, "match"),
-						&what) ||
-				  targets_reach(ynode_get(mutate, "targets"),
-						&what);
-		}
-		if (!reaches && generate) {
-			buf_reset(&what);
-			buf_adds(&what, "generates, and ");
-			reaches = generates_target(generate, &what);
-		}
-		if (!reaches && !mutate && !generate &&
-		    !ynode_get(rule, "validate") &&
-		    !ynode_get(rule, "verifyImages") &&
-		    ynode_is_mapping(rule)) {
-			buf_reset(&what);
-			buf_adds(&what, "is of no rule type agentenv-post "
-				 "knows (mutate, generate, validate, "
-				 "verifyImages)");
-			reaches = true;
-		}
-		if (reaches)
-			refuse(c, rule, field.data, subject.data, &what);
+		refuse(c, rule, field.data, subject.data, &what);
 	}
 	buf_release(&field);
 	buf_release(&subject);
@@ -487,8 +526,8 @@ static void check_always(const struct ctx *c)
 	struct buf subject = BUF_INIT;
 	struct buf what = BUF_INIT;
 
-	buf_addf(&subject, "a %s of %s", c->w.kind ? c->w.kind : "kind",
-		 c->k->group);
+	add_quoted_node(&subject, ynode_get(c->object, "kind"));
+	buf_addf(&subject, " (%s)", c->k->group);
 	buf_adds(&what, "is refused whatever it says");
 	refuse(c, ynode_get(c->object, "kind"), "kind", subject.data, &what);
 	buf_release(&subject);
@@ -570,16 +609,15 @@ void admission_check(const struct where *w, struct fy_node *object)
 			    "resourceRules",
 			    "spec.matchConstraints.resourceRules",
 			    "the mutating policy",
-			    "is missing (counted as matching everything)");
+			    "has none (counted as matching everything)");
 		break;
 	case CHECK_BINDING:
 		check_rules(&c, ynode_path(object, "/spec/matchResources"),
 			    "resourceRules",
 			    "spec.matchResources.resourceRules",
 			    "the binding",
-			    "is missing: the binding then applies its policy "
-			    "to whatever the policy matches, which cannot be "
-			    "told here");
+			    "has none: it then applies its policy to whatever "
+			    "the policy matches, which cannot be told here");
 		break;
 	case CHECK_KYVERNO:
 		check_kyverno(&c);
