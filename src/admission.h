@@ -29,14 +29,16 @@
  *    rule of spec.matchResources.resourceRules that can, or none (it then
  *    applies to whatever its policy matches: no telling here). A rule
  *    matches when an apiGroup ("*" or the target's), a resource ("*" or
- *    the target's; any subresource counts: "pods/ephemeralcontainers",
- *    "*" with any subresource) and an operation (CREATE, UPDATE, "*", or one we do not know)
- *    do. apiVersions never narrow (matchPolicy Equivalent, the default,
- *    converts between versions and between apps and extensions), nor do
- *    namespaceSelector, objectSelector or matchConditions (the pods'
- *    labels and namespace are the chart's). A rule that cannot be read
- *    (not a mapping, a list missing, empty or not of strings, aliases)
- *    counts as matching;
+ *    the target's, with any subresource: "pods/ephemeralcontainers") and
+ *    an operation (CREATE, UPDATE, "*", or one we do not know: only
+ *    DELETE and CONNECT, which hold no object to change, do not) match
+ *    together. apiVersions never narrow (matchPolicy Equivalent, the
+ *    default, converts between versions and between apps and
+ *    extensions), nor do namespaceSelector, objectSelector or
+ *    matchConditions (the pods' labels and namespace are the chart's). A
+ *    rule that cannot be read (not a mapping, a list missing, empty or
+ *    not of strings, aliases) counts as matching. One message per webhook
+ *    (its first rule that matches);
  *  - kyverno.io ClusterPolicy and Policy: a rule with mutate whose match
  *    (match.any[], match.all[] or match.resources: the kinds, as "Pod",
  *    "v1/Pod", "apps/v1/Deployment", "Pod/ephemeralcontainers", any
