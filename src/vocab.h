@@ -24,6 +24,8 @@
 #define INJECTED_ANNOTATION "agentenv.io/injected"
 /* On a chart's network policy: its author vouches for it. */
 #define KEEP_POLICY_ANNOTATION "agentenv.io/keep-policy"
+/* On a chart's admission object (webhook, Kyverno policy, RuntimeClass). */
+#define KEEP_ADMISSION_ANNOTATION "agentenv.io/keep-admission"
 /* A pod's network membership: the prefix, then the network's name. */
 #define NETWORK_LABEL_PREFIX "aisi.gov.uk/network-"
 /* Every object we generate carries it; how a re-run finds them. */

@@ -4,7 +4,8 @@
 # cases; golden.sh checks their output, idempotency and schema. This pins
 # what a user of each chart meets: accepted (and then every pod of the
 # output sandboxed, checked by an independent reader), or refused with a
-# message naming what to change. -drop cases run with --drop-chart-policies.
+# message naming what to change. -drop cases run with --drop-chart-policies;
+# -keep cases add agentenv.io/keep-admission to the chart's admission objects.
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
 . "$(dirname "$0")/lib.sh"
 
@@ -43,7 +44,8 @@ bitnami-valkey-sentinel-drop  accepted
 code-server-dind              refused host-access
 scb-juice-shop                accepted
 traefik                       refused app.kubernetes.io/instance
-vault-ha-raft                 accepted
+vault-ha-raft                 refused keep-admission
+vault-ha-raft-keep            accepted
 '
 
 have_yaml=yes
