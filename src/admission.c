@@ -112,12 +112,14 @@ struct ctx {
 	const struct admission_kind *k;
 };
 
-/* The line of n in the stream, counted from the document's first line. */
+/* The line of n in the stream, counted from the object's line in w. */
 static size_t line_of(const struct ctx *c, struct fy_node *n)
 {
-	size_t line = ynode_line(n);
+	size_t base = ynode_line(c->object), line = ynode_line(n);
 
-	return line && c->w.line ? c->w.line + line - 1 : c->w.line;
+	if (!c->w.line || !base || !line || line < base)
+		return c->w.line;
+	return c->w.line + (line - base);
 }
 
 static void add_quoted(struct buf *b, const char *s, size_t len)
@@ -584,22 +586,13 @@ static bool kept(const struct ctx *c)
 void admission_check(const struct where *w, struct fy_node *object)
 {
 	struct ctx c = { *w, object, NULL };
-	struct fy_node *alias = NULL;
 
 	if (!ynode_is_mapping(object))
 		return;
 	c.k = find_kind(object);
 	if (!c.k || kept(&c))
 		return;
-	if (ynode_has_alias(object, &alias)) {
-		struct buf what = BUF_INIT;
-
-		buf_adds(&what, "holds YAML anchors, aliases or merge keys, "
-			 "so what it matches cannot be read");
-		refuse(&c, alias, "the object", "it", &what);
-		buf_release(&what);
-		return;
-	}
+	/* (Anchors and aliases never get here: stream.c refuses them.) */
 	switch (c.k->check) {
 	case CHECK_WEBHOOKS:
 		check_webhooks(&c);

@@ -75,10 +75,9 @@
 
 /*
  * Report through diag when object (a mapping) would change how pods are
- * admitted. w names the object (its document, kind and name); w->line is
- * the line of its document's first line, as doc->where.line (the lines
- * of object's fields are counted from there, as doc_line() does). A bad
- * keep-admission value is reported too.
+ * admitted. w names the object (its document, item, kind and name) and
+ * w->line is the object's own line (its fields' lines are counted from
+ * there). A bad keep-admission value is reported too.
  */
 void admission_check(const struct where *w, struct fy_node *object);
 

@@ -27,28 +27,15 @@
 #include "workload.h"
 #include "ynode.h"
 
-/*
- * The document's object, and the items of a List (one level), through
- * admission_check(). The stream's reader will hand on every object.
- */
-static void check_admission(const struct doc *d)
+/* What the cluster creates of d, checked object by object. */
+static void check_objects(struct doc *d)
 {
-	struct fy_node *root = fy_document_root(d->fyd);
-	struct fy_node *items = ynode_get(root, "items");
-	int i, n = ynode_is(ynode_get(root, "kind"), "List") ?
-		ynode_count(items) : 0;
+	size_t i;
 
-	admission_check(&d->where, root);
-	for (i = 0; i < n; i++) {
-		struct fy_node *item = ynode_at(items, i);
-		char *kind = ynode_strdup(ynode_get(item, "kind"));
-		char *name = ynode_strdup(ynode_path(item, "/metadata/name"));
-		struct where w = { d->where.doc, kind, name, d->where.line };
-
-		admission_check(&w, item);
-		free(kind);
-		free(name);
-	}
+	if (d->stale)
+		return;
+	for (i = 0; i < d->nr_objects; i++)
+		admission_check(&d->objects[i].where, doc_object_node(d, i));
 }
 
 /* Pass 1: every document's pod templates, network policies, admission. */
@@ -68,8 +55,7 @@ static void read_documents(struct stream *s, struct sandbox *sb,
 		for (j = first; j < pts->nr; j++)
 			plan_read_pod(sb, &pts->items[j]);
 		chart_policies_read(d, cps);
-		if (!d->stale)
-			check_admission(d);
+		check_objects(d);
 		doc_unload(d);
 	}
 }

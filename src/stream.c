@@ -221,8 +221,7 @@ static void add_object(struct doc *d, struct fy_node *node, size_t item)
 	struct fy_node *labels;
 
 	w.item = item;
-	if (item)
-		w.line = doc_line(d, node);
+	w.line = doc_line(d, node);
 	if (!ynode_is_mapping(node)) {
 		w.kind = w.name = NULL;
 		diag_error(&w, "is a %s, not a Kubernetes object: each item "

@@ -176,21 +176,31 @@ def reaches_pods(rule):
     groups = set(rule.get("apiGroups") or ["*"])
     resources = {r.split("/")[0] if r != "*/*" else r
                  for r in rule.get("resources") or ["*"]}
-    return bool(groups & POD_GROUPS) and bool(resources & POD_RESOURCES)
+    operations = set(rule.get("operations") or ["*"])
+    return bool(groups & POD_GROUPS) and \
+        bool(resources & POD_RESOURCES) and \
+        bool(operations & {"CREATE", "UPDATE", "*"})
 
 
 def object_problems(obj, namespace):
     kind = obj.get("kind")
     wrong = []
     vouched = annotation(obj, KEEP_ADMISSION) == "true"
-    if kind == "MutatingWebhookConfiguration" and not vouched:
+    group = str(obj.get("apiVersion", "")).split("/")[0]
+    if kind == "MutatingWebhookConfiguration" and not vouched and \
+            group == "admissionregistration.k8s.io":
         for w in obj.get("webhooks") or []:
             rules = w.get("rules") or [{}]
             if any(reaches_pods(r or {}) for r in rules):
                 wrong.append("mutating webhook %s reaches pods" %
                              w.get("name"))
-    if kind in ("MutatingAdmissionPolicy", "RuntimeClass") and not vouched:
-        wrong.append("unvouched %s" % kind)
+    if kind == "MutatingAdmissionPolicy" and not vouched:
+        rules = ((obj.get("spec") or {}).get("matchConstraints") or {}) \
+            .get("resourceRules") or [{}]
+        if any(reaches_pods(r or {}) for r in rules):
+            wrong.append("mutating admission policy reaches pods")
+    if kind == "RuntimeClass" and group == "node.k8s.io" and not vouched:
+        wrong.append("unvouched RuntimeClass")
     if kind == "Service" and (obj.get("spec") or {}).get("externalIPs"):
         wrong.append("externalIPs")
     ns = meta(obj).get("namespace")

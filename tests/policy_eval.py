@@ -59,8 +59,8 @@ def pod_templates(doc):
         return
     kind = doc.get("kind")
     name = (doc.get("metadata") or {}).get("name")
-    if kind == "List":
-        for item in doc.get("items") or []:
+    if isinstance(doc.get("items"), list):  # any list, as Helm's client
+        for item in doc["items"]:
             yield from pod_templates(item)
         return
     spec = doc.get("spec") or {}
