@@ -18,6 +18,7 @@
 #include "chartpolicy.h"
 #include "diag.h"
 #include "explain.h"
+#include "exposure.h"
 #include "generate.h"
 #include "inject.h"
 #include "output.h"
@@ -26,10 +27,31 @@
 #include "workload.h"
 #include "ynode.h"
 
-/* Pass 1: every document's pod templates and network policies. */
+/*
+ * The Services of a document: its root, and the items of any object with
+ * an items sequence (Helm applies those of every List kind one by one).
+ */
+static void read_exposures(struct doc *d, struct exposures *ex)
+{
+	struct fy_node *root = fy_document_root(d->fyd);
+	struct fy_node *items = ynode_get(root, "items");
+	struct where w = d->where;
+	int i, n = ynode_is_sequence(items) ? ynode_count(items) : 0;
+
+	if (d->stale)
+		return;
+	w.line = doc_line(d, root);
+	exposure_read(&w, root, ex);
+	for (i = 0; i < n; i++) {
+		w.line = doc_line(d, ynode_at(items, i));
+		exposure_read(&w, ynode_at(items, i), ex);
+	}
+}
+
+/* Pass 1: every document's pod templates, network policies, Services. */
 static void read_documents(struct stream *s, struct sandbox *sb,
 			   struct pod_templates *pts,
-			   struct chart_policies *cps)
+			   struct chart_policies *cps, struct exposures *ex)
 {
 	size_t i, j;
 
@@ -43,6 +65,7 @@ static void read_documents(struct stream *s, struct sandbox *sb,
 		for (j = first; j < pts->nr; j++)
 			plan_read_pod(sb, &pts->items[j]);
 		chart_policies_read(d, cps);
+		read_exposures(d, ex);
 		doc_unload(d);
 	}
 }
@@ -130,6 +153,7 @@ int postrender_to(const struct settings *st, char *input, size_t len,
 	struct stream s;
 	struct pod_templates pts = { 0 };
 	struct chart_policies cps = { 0 };
+	struct exposures ex = { 0 };
 	struct sandbox sb;
 	struct output o;
 	size_t sandboxed = 0;
@@ -143,11 +167,13 @@ int postrender_to(const struct settings *st, char *input, size_t len,
 		goto done;
 	}
 	stream_split(&s, input, len);
-	read_documents(&s, &sb, &pts, &cps);
+	read_documents(&s, &sb, &pts, &cps, &ex);
 	sandboxed = plan_finish(&sb, &s, &pts);
-	if (sandboxed && sb.release)
+	if (sandboxed && sb.release) {
 		chart_policies_check(&cps, &sb, &pts,
 				     st->drop_chart_policies);
+		exposure_check(&ex, &sb, &pts);
+	}
 	if (st->output != OUTPUT_STREAM && sb.nr > EXPLAIN_MAX_SERVICES)
 		diag_error(NULL, "--explain: the stream has %zu sandboxed "
 			   "services, more than the %d it describes: explain "
@@ -171,6 +197,7 @@ int postrender_to(const struct settings *st, char *input, size_t len,
 	}
 done:
 	chart_policies_release(&cps);
+	exposures_release(&ex);
 	pod_templates_release(&pts);
 	sandbox_release(&sb);
 	stream_release(&s);
