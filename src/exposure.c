@@ -26,6 +26,20 @@ static size_t line_of(const struct where *w, struct fy_node *object,
 	return w->line + (line - base);
 }
 
+/* The key node of map's field key (its line is the field's), or NULL. */
+static struct fy_node *key_of(struct fy_node *map, const char *key)
+{
+	struct fy_node_pair *p;
+	void *iter = NULL;
+
+	if (!ynode_is_mapping(map))
+		return NULL;
+	while ((p = fy_node_mapping_iterate(map, &iter)))
+		if (ynode_is(fy_node_pair_key(p), key))
+			return fy_node_pair_key(p);
+	return NULL;
+}
+
 /* A copy of scalar n, or "?" when it is none (for messages). */
 static char *scalar_or_unknown(struct fy_node *n)
 {
@@ -113,7 +127,7 @@ void exposure_read(const struct where *w, struct fy_node *object,
 		return;		/* forwards nothing: see exposure.h */
 	} else {
 		e.type = exposing_type(type);
-		e.type_line = line_of(w, object, type);
+		e.type_line = line_of(w, object, key_of(spec, "type"));
 		/* A list, or anything else the API server would refuse. */
 		if (!ynode_is_null(ips) &&
 		    !(ynode_is_sequence(ips) && !ynode_count(ips))) {
@@ -122,7 +136,9 @@ void exposure_read(const struct where *w, struct fy_node *object,
 			e.external_ip = scalar_or_unknown(ynode_is_sequence(ips) ?
 							  ynode_at(ips, 0) :
 							  ips);
-			e.external_ips_line = line_of(w, object, ips);
+			e.external_ips_line = line_of(w, object,
+						      key_of(spec,
+							     "externalIPs"));
 		}
 		if (!e.type && !e.nr_external_ips)
 			return;		/* a ClusterIP Service */
