@@ -107,6 +107,17 @@ static void read_ports(struct exposure *e, struct fy_node *ports)
 	}
 }
 
+/* A non-empty list, or anything else (the API server would refuse it). */
+static void read_external_ips(struct exposure *e, struct fy_node *ips)
+{
+	bool list = ynode_is_sequence(ips);
+
+	if (ynode_is_null(ips) || (list && !ynode_count(ips)))
+		return;
+	e->nr_external_ips = list ? (size_t)ynode_count(ips) : 1;
+	e->external_ip = scalar_or_unknown(list ? ynode_at(ips, 0) : ips);
+}
+
 void exposure_read(const struct where *w, struct fy_node *object,
 		   struct exposures *ex)
 {
@@ -128,18 +139,9 @@ void exposure_read(const struct where *w, struct fy_node *object,
 	} else {
 		e.type = exposing_type(type);
 		e.type_line = line_of(w, object, key_of(spec, "type"));
-		/* A list, or anything else the API server would refuse. */
-		if (!ynode_is_null(ips) &&
-		    !(ynode_is_sequence(ips) && !ynode_count(ips))) {
-			e.nr_external_ips = ynode_is_sequence(ips) ?
-				(size_t)ynode_count(ips) : 1;
-			e.external_ip = scalar_or_unknown(ynode_is_sequence(ips) ?
-							  ynode_at(ips, 0) :
-							  ips);
-			e.external_ips_line = line_of(w, object,
-						      key_of(spec,
-							     "externalIPs"));
-		}
+		read_external_ips(&e, ips);
+		e.external_ips_line = line_of(w, object,
+					      key_of(spec, "externalIPs"));
 		if (!e.type && !e.nr_external_ips)
 			return;		/* a ClusterIP Service */
 		/* Absent or empty: no endpoints of Kubernetes' making. */
@@ -277,7 +279,8 @@ static void check_one(const struct exposure *e, struct sandbox *sb,
 
 		w.line = e->external_ips_line;
 		diag_error(&w, "spec.externalIPs: every node would forward "
-			   "traffic for '%.*s%s'%s to the sandboxed pods of %s, "
+			   "traffic for '%.*s%s'%s to the sandboxed pods of "
+			   "%s, "
 			   "and where it gives the traffic the node's address "
 			   "(kube-proxy) Cilium admits it past the sandbox's "
 			   "default-deny ingress: remove externalIPs (a "
