@@ -294,9 +294,8 @@ static bool requirement_holds(const struct requirement *r,
 	return value == NULL;
 }
 
-static bool selector_selects(const struct selector *sel,
-			     const struct pod_template *pt,
-			     const struct sandbox *sb)
+bool selector_selects(const struct selector *sel,
+		      const struct pod_template *pt, const struct sandbox *sb)
 {
 	size_t i;
 
@@ -416,6 +415,22 @@ static void selector_release(struct selector *sel)
 		strlist_release(&sel->reqs[i].values);
 	}
 	free(sel->reqs);
+}
+
+struct selector *selector_from_labels(struct fy_node *map)
+{
+	struct selector *sel = xcalloc(1, sizeof(*sel));
+
+	read_match_labels(sel, map, false);
+	return sel;
+}
+
+void selector_free(struct selector *sel)
+{
+	if (!sel)
+		return;
+	selector_release(sel);
+	free(sel);
 }
 
 void chart_policies_release(struct chart_policies *cps)

@@ -193,6 +193,31 @@ static void text_reach(struct buf *b, const struct sandbox *sb, size_t k,
 			 incoming ? "reached by" : "reaches");
 }
 
+/* The chart's Services that let outside traffic reach service k. */
+static void text_exposed(struct buf *b, const struct sandbox *sb, size_t k)
+{
+	bool first = true;
+	size_t i;
+
+	for (i = 0; i < sb->nr_exposed; i++) {
+		const struct exposed *e = &sb->exposed[i];
+
+		if (!exposed_selects(e, k))
+			continue;
+		text_field(b, &first, "exposed");
+		buf_adds(b, "outside the cluster by Service/");
+		add_printable(b, e->name);
+		buf_adds(b, " (");
+		add_printable(b, e->type);
+		buf_addch(b, ')');
+		if (e->ports.nr) {
+			buf_addf(b, " on port%s ", e->ports.nr > 1 ? "s" : "");
+			add_names(b, e->ports.items, e->ports.nr);
+		}
+		buf_addch(b, '\n');
+	}
+}
+
 static void text_check(struct buf *b, const struct allow *a)
 {
 	if (a->check == CHECK_TLS_SNI)
@@ -325,6 +350,7 @@ static void text_service(struct buf *b, const struct sandbox *sb,
 			 svc->chart_has_service ? "the chart's" : "a");
 	}
 	text_reach(b, sb, k, true);
+	text_exposed(b, sb, k);
 	text_reach(b, sb, k, false);
 	reach_egress(sb, svc, &al);
 	text_egress(b, &al);
@@ -653,6 +679,27 @@ static void json_pair(struct json *j, const struct sandbox *sb,
 	strlist_release(&via);
 }
 
+/* "exposed_by": [{service, type, ports}]: Services from outside to k. */
+static void json_exposed(struct json *j, const struct sandbox *sb, size_t k)
+{
+	size_t i;
+
+	json_key(j, "exposed_by");
+	json_open(j, '[');
+	for (i = 0; i < sb->nr_exposed; i++) {
+		const struct exposed *e = &sb->exposed[i];
+
+		if (!exposed_selects(e, k))
+			continue;
+		json_open(j, '{');
+		json_str_member(j, "service", e->name);
+		json_str_member(j, "type", e->type);
+		json_names(j, "ports", e->ports.items, e->ports.nr);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+}
+
 static void json_egress(struct json *j, const struct sandbox *sb,
 			const struct service *svc)
 {
@@ -751,6 +798,7 @@ static void json_service(struct json *j, const struct sandbox *sb,
 	} else {
 		json_str(j, NULL);
 	}
+	json_exposed(j, sb, k);
 	json_egress(j, sb, svc);
 	json_dns(j, sb, svc);
 	json_close(j, '}');
@@ -1051,6 +1099,41 @@ static void dot_internet(struct buf *b, const struct sandbox *sb)
 	strlist_release(&names);
 }
 
+/*
+ * The chart's NodePort and LoadBalancer Services: an edge from outside the
+ * cluster (a node id no service name can be: it has spaces) to each
+ * sandboxed service they select.
+ */
+static void dot_outside(struct buf *b, const struct sandbox *sb)
+{
+	struct buf label = BUF_INIT;
+	size_t i, k;
+
+	if (!sb->nr_exposed)
+		return;
+	buf_adds(b, "  \"outside the cluster\" [shape=ellipse, "
+		 "color=darkorange, fontcolor=darkorange];\n");
+	for (i = 0; i < sb->nr_exposed; i++) {
+		const struct exposed *e = &sb->exposed[i];
+
+		buf_reset(&label);
+		buf_addf(&label, "Service/%s (%s)", e->name, e->type);
+		if (e->ports.nr) {
+			buf_addch(&label, '\n');
+			add_names(&label, e->ports.items, e->ports.nr);
+		}
+		for (k = 0; k < e->nr_services; k++) {
+			buf_adds(b, "  \"outside the cluster\" -> ");
+			dot_quoted(b, sb->services[e->services[k]].name);
+			buf_adds(b, " [label=");
+			dot_quoted(b, label.data);
+			buf_adds(b, ", color=darkorange, fontcolor=darkorange, "
+				 "style=dashed];\n");
+		}
+	}
+	buf_release(&label);
+}
+
 static void explain_dot(struct buf *b, const struct sandbox *sb,
 			const struct pod_templates *pts)
 {
@@ -1073,6 +1156,7 @@ static void explain_dot(struct buf *b, const struct sandbox *sb,
 		dot_nodes(b, sb, pts);
 		dot_edges(b, sb);
 		dot_internet(b, sb);
+		dot_outside(b, sb);
 	}
 	buf_adds(b, "}\n");
 }

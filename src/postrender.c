@@ -19,6 +19,7 @@
 #include "chartpolicy.h"
 #include "diag.h"
 #include "explain.h"
+#include "exposure.h"
 #include "generate.h"
 #include "inject.h"
 #include "output.h"
@@ -27,21 +28,28 @@
 #include "workload.h"
 #include "ynode.h"
 
-/* What the cluster creates of d, checked object by object. */
-static void check_objects(struct doc *d)
+/*
+ * What the cluster creates of d, object by object: admission objects
+ * checked, Services read (the list's items too).
+ */
+static void read_objects(struct doc *d, struct exposures *ex)
 {
 	size_t i;
 
 	if (d->stale)
 		return;
-	for (i = 0; i < d->nr_objects; i++)
-		admission_check(&d->objects[i].where, doc_object_node(d, i));
+	for (i = 0; i < d->nr_objects; i++) {
+		struct fy_node *object = doc_object_node(d, i);
+
+		admission_check(&d->objects[i].where, object);
+		exposure_read(&d->objects[i].where, object, ex);
+	}
 }
 
-/* Pass 1: every document's pod templates, network policies, admission. */
+/* Pass 1: every document's pod templates, policies, other objects. */
 static void read_documents(struct stream *s, struct sandbox *sb,
 			   struct pod_templates *pts,
-			   struct chart_policies *cps)
+			   struct chart_policies *cps, struct exposures *ex)
 {
 	size_t i, j;
 
@@ -55,7 +63,7 @@ static void read_documents(struct stream *s, struct sandbox *sb,
 		for (j = first; j < pts->nr; j++)
 			plan_read_pod(sb, &pts->items[j]);
 		chart_policies_read(d, cps);
-		check_objects(d);
+		read_objects(d, ex);
 		doc_unload(d);
 	}
 }
@@ -143,6 +151,7 @@ int postrender_to(const struct settings *st, char *input, size_t len,
 	struct stream s;
 	struct pod_templates pts = { 0 };
 	struct chart_policies cps = { 0 };
+	struct exposures ex = { 0 };
 	struct sandbox sb;
 	struct output o;
 	size_t sandboxed = 0;
@@ -156,11 +165,13 @@ int postrender_to(const struct settings *st, char *input, size_t len,
 		goto done;
 	}
 	stream_split(&s, input, len);
-	read_documents(&s, &sb, &pts, &cps);
+	read_documents(&s, &sb, &pts, &cps, &ex);
 	sandboxed = plan_finish(&sb, &s, &pts);
-	if (sandboxed && sb.release)
+	if (sandboxed && sb.release) {
 		chart_policies_check(&cps, &sb, &pts,
 				     st->drop_chart_policies);
+		exposure_check(&ex, &sb, &pts);
+	}
 	if (st->output != OUTPUT_STREAM && sb.nr > EXPLAIN_MAX_SERVICES)
 		diag_error(NULL, "--explain: the stream has %zu sandboxed "
 			   "services, more than the %d it describes: explain "
@@ -184,6 +195,7 @@ int postrender_to(const struct settings *st, char *input, size_t len,
 	}
 done:
 	chart_policies_release(&cps);
+	exposures_release(&ex);
 	pod_templates_release(&pts);
 	sandbox_release(&sb);
 	stream_release(&s);

@@ -111,6 +111,16 @@ const char *pod_set_infix(enum pod_set set)
 	return infix[set];
 }
 
+bool exposed_selects(const struct exposed *e, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < e->nr_services; i++)
+		if (e->services[i] == k)
+			return true;
+	return false;
+}
+
 void sandbox_init(struct sandbox *sb, const struct settings *st)
 {
 	memset(sb, 0, sizeof(*sb));
@@ -133,6 +143,13 @@ void sandbox_release(struct sandbox *sb)
 		free(sb->resolv_configmap[i]);
 	}
 	strlist_release(&sb->kept_policies);
+	for (i = 0; i < sb->nr_exposed; i++) {
+		free(sb->exposed[i].name);
+		free(sb->exposed[i].type);
+		strlist_release(&sb->exposed[i].ports);
+		free(sb->exposed[i].services);
+	}
+	free(sb->exposed);
 	memset(sb, 0, sizeof(*sb));
 }
 

@@ -160,6 +160,22 @@ struct settings {
 
 void settings_release(struct settings *st);
 
+/*
+ * A chart Service of type NodePort or LoadBalancer that selects sandboxed
+ * pods (exposure.h): reachable from outside the cluster, for --explain.
+ */
+struct exposed {
+	char *name;			/* the Service's metadata.name */
+	char *type;			/* its spec.type */
+	struct strlist ports;		/* "80/TCP", "80/TCP (node port 30080)" */
+	size_t *services;		/* the sandbox services it selects */
+	size_t nr_services;
+	size_t alloc_services;
+};
+
+/* e selects the pods of sandbox service k. */
+bool exposed_selects(const struct exposed *e, size_t k);
+
 struct sandbox {
 	const struct settings *settings;
 	char *release;
@@ -177,6 +193,10 @@ struct sandbox {
 	bool has_set[NR_POD_SETS];	/* some pods use the set */
 	/* "Kind/name" of each chart policy kept with agentenv.io/keep-policy. */
 	struct strlist kept_policies;
+	/* The chart's Services that expose sandboxed pods, in input order. */
+	struct exposed *exposed;
+	size_t nr_exposed;
+	size_t alloc_exposed;
 };
 
 void sandbox_init(struct sandbox *sb, const struct settings *st);

@@ -25,6 +25,10 @@ Cilium's semantics, not from agentenv-post's code:
 Only the policies agentenv-post generated (label agentenv.io/generated)
 are evaluated; the chart's kept policies are "not analysed", as --explain
 says.
+The chart's Services of type NodePort or LoadBalancer are matched the way
+Kubernetes does (spec.selector, every label equal, no selector: no pod)
+against the sandboxed pods' labels in the stream: each pair must be in
+--explain's exposed_by, with the Service's ports.
 """
 import json
 import re
@@ -325,6 +329,49 @@ def norm_ports(ports):
     return tuple(sorted(ports))
 
 
+def services(doc):
+    """Every core Service in a document (the items of any list too)."""
+    if not isinstance(doc, dict):
+        return
+    if isinstance(doc.get("items"), list):
+        for item in doc["items"]:
+            yield from services(item)
+    if doc.get("kind") == "Service" and doc.get("apiVersion") == "v1":
+        yield doc
+
+
+def service_ports(spec):
+    ports = []
+    for p in spec.get("ports") or []:
+        text = f"{p.get('port')}/{p.get('protocol', 'TCP')}"
+        if p.get("nodePort") is not None:
+            text += f" (node port {p['nodePort']})"
+        ports.append(text)
+    return tuple(ports)
+
+
+def exposed(docs, pods, namespace):
+    """(service, Service name, type, ports) for every exposing pair."""
+    found = set()
+    for doc in docs:
+        for svc in services(doc):
+            spec = svc.get("spec") or {}
+            meta = svc.get("metadata") or {}
+            selector = spec.get("selector") or {}
+            if spec.get("type") not in ("NodePort", "LoadBalancer") or \
+                    not selector:
+                continue
+            if meta.get("namespace") not in (None, namespace) and \
+                    namespace is not None:
+                continue
+            for pod in pods:
+                if all(pod.labels.get(str(k)) == str(v)
+                       for k, v in selector.items()):
+                    found.add((pod.service, meta.get("name"), spec["type"],
+                               service_ports(spec)))
+    return found
+
+
 def from_policies(stream_path, explain):
     with open(stream_path, encoding="utf-8") as f:
         docs = [d for d in yaml.safe_load_all(f) if d is not None]
@@ -357,7 +404,8 @@ def from_policies(stream_path, explain):
     def release_wide(pol):
         return all(pol.applies(p) for p in pods)
 
-    facts = {"matrix": set(), "egress": {}, "dns": {}}
+    facts = {"matrix": set(), "egress": {}, "dns": {},
+             "exposed": exposed(docs, pods, explain["namespace"])}
     for a in pods:
         for b in pods:
             r = reach(policies, a, b)
@@ -371,7 +419,7 @@ def from_policies(stream_path, explain):
 
 
 def from_explain(explain):
-    facts = {"matrix": set(), "egress": {}, "dns": {}}
+    facts = {"matrix": set(), "egress": {}, "dns": {}, "exposed": set()}
     for m in explain["matrix"]:
         facts["matrix"].add((m["from"], m["to"], norm_ports(m["ports"]),
                              m["icmp_echo"]))
@@ -383,6 +431,9 @@ def from_explain(explain):
                        e["protocol"], e["check"],
                        names if e["check"] else None))
         facts["egress"][s["name"]] = items
+        for e in s["exposed_by"]:
+            facts["exposed"].add((s["name"], e["service"], e["type"],
+                                  tuple(e["ports"])))
         facts["dns"][s["name"]] = {
             "cluster": s["dns"]["cluster"],
             "names": set(s["dns"]["names"]),
@@ -406,6 +457,8 @@ def compare(policy_facts, explain_facts):
             else (explain_facts, policy_facts)
         for m in sorted(a["matrix"] - b["matrix"], key=show):
             problems.append(f"reach {show(m)}: {what}")
+        for x in sorted(a["exposed"] - b["exposed"], key=show):
+            problems.append(f"exposed {show(x)}: {what}")
         for svc in sorted(a["egress"]):
             for item in sorted(a["egress"][svc] - b["egress"].get(svc, set()),
                                key=show):

@@ -3,8 +3,9 @@
  * built by hand: who may reach whom (a table over networks, ports and
  * isolation), the egress rules policy.c would emit, DNS names and what
  * lifts their filtering, and what explain says about kept chart policies
- * (a field only the plan fills, so only a hand-made model reaches it
- * here). Agreement with the real policies is tests/explain.sh's job.
+ * and the Services that expose pods outside the cluster (fields only the
+ * plan fills, so only a hand-made model reaches them here). Agreement
+ * with the real policies is tests/explain.sh's job.
  */
 #include "unit.h"
 #include "buf.h"
@@ -275,6 +276,86 @@ START_TEST(test_explain_formats)
 }
 END_TEST
 
+/* The chart's Services that let outside traffic in (filled by exposure.c). */
+static const struct format_case exposed_cases[] = {
+	{ OUTPUT_EXPLAIN_TEXT, {
+		"  exposed        outside the cluster by Service/lb (LoadBalancer)"
+		" on ports 80/TCP, 443/TCP (node port 30443)\n"
+		"                 outside the cluster by Service/n\\x0ap "
+		"(NodePort)\n  reaches",
+		"ICMP echo\n  exposed        outside the cluster by Service/"
+		"n\\x0ap (NodePort)\n  reaches        web",
+		/* Not exposed: no line. */
+		"quiet: every port, ICMP echo\n  reaches" } },
+	{ OUTPUT_EXPLAIN_JSON, {
+		"\"exposed_by\": [\n        {\n          \"service\": \"lb\",\n"
+		"          \"type\": \"LoadBalancer\",\n          \"ports\": [\n"
+		"            \"80/TCP\",\n",
+		"\"service\": \"n\\np\"",
+		"\"exposed_by\": [],\n" } },
+	{ OUTPUT_EXPLAIN_DOT, {
+		"  \"outside the cluster\" [shape=ellipse",
+		"  \"outside the cluster\" -> \"web\" [label=\"Service/lb "
+		"(LoadBalancer)\\n80/TCP, 443/TCP (node port 30443)\", "
+		"color=darkorange",
+		"  \"outside the cluster\" -> \"db\" [label=\"Service/n\\np "
+		"(NodePort)\", " } },
+};
+
+static void add_exposed(struct sandbox *sb, const char *name,
+			const char *type, const char *ports, size_t service)
+{
+	struct exposed *e;
+
+	sb->exposed = xgrow(sb->exposed, sizeof(*sb->exposed),
+			    sb->nr_exposed + 1, &sb->alloc_exposed);
+	e = &sb->exposed[sb->nr_exposed++];
+	memset(e, 0, sizeof(*e));
+	e->name = xstrdup(name);
+	e->type = xstrdup(type);
+	if (ports) {
+		const char *p = ports;
+
+		while (*p) {
+			const char *end = strchr(p, ';');
+			size_t len = end ? (size_t)(end - p) : strlen(p);
+
+			strlist_add(&e->ports, p, len);
+			p += len + (end != NULL);
+		}
+	}
+	e->services = xgrow(e->services, sizeof(*e->services), 1,
+			    &e->alloc_services);
+	e->services[e->nr_services++] = service;
+}
+
+START_TEST(test_explain_exposed)
+{
+	const struct format_case *c = &exposed_cases[_i];
+	struct buf out = BUF_INIT;
+	struct model m;
+	size_t i;
+
+	model_init(&m);
+	add_service(&m, "web", "");
+	add_service(&m, "db", "");
+	add_service(&m, "quiet", "");
+	add_exposed(&m.sb, "lb", "LoadBalancer",
+		    "80/TCP;443/TCP (node port 30443)", 0);
+	add_exposed(&m.sb, "n\np", "NodePort", NULL, 1);
+	m.sb.exposed[1].services = xgrow(m.sb.exposed[1].services,
+					 sizeof(size_t), 2,
+					 &m.sb.exposed[1].alloc_services);
+	m.sb.exposed[1].services[m.sb.exposed[1].nr_services++] = 0;
+	explain_write(&out, &m.sb, &m.pts, c->form);
+	for (i = 0; i < ARRAY_SIZE(c->want) && c->want[i]; i++)
+		ck_assert_msg(strstr(out.data, c->want[i]) != NULL,
+			      "no '%s' in:\n%s", c->want[i], out.data);
+	buf_release(&out);
+	model_release(&m);
+}
+END_TEST
+
 /* Nothing to sandbox: no release, and still a well-formed answer. */
 START_TEST(test_explain_nothing)
 {
@@ -312,6 +393,8 @@ static Suite *make_suite(void)
 	tcase_add_loop_test(tc, test_reach_between, 0,
 			    (int)ARRAY_SIZE(reach_cases));
 	tcase_add_test(tc, test_egress_as_policy_emits_it);
+	tcase_add_loop_test(tc, test_explain_exposed, 0,
+			    (int)ARRAY_SIZE(exposed_cases));
 	tcase_add_loop_test(tc, test_explain_formats, 0,
 			    (int)ARRAY_SIZE(format_cases));
 	tcase_add_test(tc, test_explain_nothing);
