@@ -7,7 +7,9 @@
  * adds one. src/helmcli.c reads the command line into a plan; this file
  * carries it out:
  *  - HELM_RUN: exec the real Helm with the arguments unchanged;
- *  - HELM_REFUSE: the plan's messages, exit 1, Helm not run;
+ *  - HELM_REFUSE: the plan's messages, exit 1, Helm not run (also
+ *    `template --output-dir` under Helm 3, which skips the post-renderer
+ *    there);
  *  - HELM_POST_RENDER: add `--post-renderer X` and agentenv-post's
  *    arguments (--release, --namespace, the release-wide settings of
  *    --set, then the words of AGENTENV_POST_ARGS) as
@@ -421,6 +423,28 @@ out:
 
 /* ------------------------------------------------------------- main */
 
+/*
+ * `template --output-dir DIR`: refused where Helm writes the files
+ * without the post-renderer. What this relies on is Helm's
+ * renderResources (pkg/action/action.go): in v3.17 the manifests go to
+ * the files in DIR and the post-renderer runs afterwards on what is left
+ * for stdout (nothing), so DIR holds the chart unsandboxed, exit 0; in
+ * v4.0 to v4.2 the post-renderer runs on all the rendered files first,
+ * and they are written (or printed) afterwards, so Helm 4 sandboxes DIR
+ * (tests/agentenv-helm.sh checks both with the real Helms).
+ */
+static bool output_dir_rendered(const struct helm_plan *plan, int major)
+{
+	if (!plan->output_dir || major >= 4)
+		return true;
+	error("%s --output-dir '%s': Helm 3 writes these files without "
+	      "running the post-renderer, so they would not be sandboxed: "
+	      "render to stdout instead (helm template ... > FILE), or use "
+	      "Helm 4, which post-renders them", plan->command,
+	      plan->output_dir);
+	return false;
+}
+
 /* agentenv-post's arguments for this plan; false after a refusal. */
 static bool post_args(const struct helm_plan *plan, struct words *out)
 {
@@ -536,7 +560,8 @@ int main(int argc, char *argv[])
 		goto out;
 	}
 	major = helm_major(helm);
-	if (!major || !post_args(&plan, &args))
+	if (!major || !output_dir_rendered(&plan, major) ||
+	    !post_args(&plan, &args))
 		goto out;
 	if (major >= 4) {
 		if (!plugin_installed(helm))

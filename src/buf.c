@@ -188,6 +188,29 @@ void buf_add_yaml_quoted(struct buf *b, const char *s, size_t len)
 			/* NEL: a line break to YAML 1.1. */
 			buf_adds(b, "\\N");
 			i++;
+		} else if (c == 0xc2 && i + 1 < len &&
+			   (unsigned char)s[i + 1] == 0xa0) {
+			/* NBSP: printable, but libfyaml writes it so. */
+			buf_adds(b, "\\_");
+			i++;
+		} else if (c == 0xc2 && i + 1 < len &&
+			   (unsigned char)s[i + 1] < 0xa0) {
+			/* C1 controls, U+0080..U+009F: no YAML printable. */
+			unsigned char c1 = (unsigned char)s[++i];
+			char esc[4] = { '\\', 'x', hex[c1 >> 4], hex[c1 & 15] };
+
+			buf_add(b, esc, sizeof(esc));
+		} else if (c == 0xef && i + 2 < len &&
+			   (((unsigned char)s[i + 1] == 0xbf &&
+			     (unsigned char)s[i + 2] >= 0xbe) ||
+			    ((unsigned char)s[i + 1] == 0xbb &&
+			     (unsigned char)s[i + 2] == 0xbf))) {
+			/* U+FFFE, U+FFFF: no YAML printable; U+FEFF, the
+			 * byte order mark, which libfyaml escapes too. */
+			buf_adds(b, (unsigned char)s[i + 1] == 0xbb ?
+				 "\\uFEFF" : (unsigned char)s[i + 2] == 0xbe ?
+				 "\\uFFFE" : "\\uFFFF");
+			i += 2;
 		} else if (c == 0xe2 && i + 2 < len &&
 			   (unsigned char)s[i + 1] == 0x80 &&
 			   ((unsigned char)s[i + 2] == 0xa8 ||

@@ -43,11 +43,18 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap);
 
 /*
  * Append s as a YAML double-quoted scalar: "..." with '"', '\\' and every
- * control byte escaped, so no value can break out of its scalar, whatever
- * it holds. Bytes >= 0x80 are copied: s must be valid UTF-8 (every string
- * that reaches here came through libfyaml, which checks that). The escapes
- * are those libfyaml's emitter writes (\n, \t, \e, \x01, \N, ...), so text
- * written with it is byte for byte what a tree would have been emitted as.
+ * character YAML does not allow raw escaped, so no value can break out of
+ * its scalar and every parser reads it (go-yaml, which Helm and kubectl
+ * use, refuses a raw C1 control or U+FFFE: "control characters are not
+ * allowed"). Escaped: C0 controls and DEL, C1 controls U+0080..U+009F,
+ * the line breaks NEL, LS, PS, NBSP, U+FEFF, U+FFFE, U+FFFF; other bytes
+ * >= 0x80 are copied: s must be valid UTF-8 (strings from the input came
+ * through libfyaml; options are checked with valid_utf8()). The escapes
+ * are those libfyaml 0.7.12's emitter writes (fy_emit_token_write_quoted:
+ * \n, \t, \e, \x01, \x80, \N, \L, \_ for NBSP, \uFFFE, ...), so text
+ * written with it is byte for byte what a tree would have been emitted
+ * as. (That emitter also writes characters past U+FFFF as \UXXXXXXXX
+ * when it escapes a scalar; they are printable to YAML, and copied here.)
  * The one quoting function of the program.
  */
 void buf_add_yaml_quoted(struct buf *b, const char *s, size_t len);

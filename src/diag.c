@@ -174,7 +174,7 @@ static void write_all(int fd, const char *data, size_t len)
 	}
 }
 
-/* mkdir -p for the directory part of path; errors show up at open(). */
+/* mkdir -p for the directories of path, made private (0700). */
 static void make_parent_dirs(const char *path)
 {
 	char *dir = xstrdup(path);
@@ -191,6 +191,112 @@ static void make_parent_dirs(const char *path)
 }
 
 /*
+ * Open name (in dirfd) to write the log, truncated. The log's directory
+ * may be writable by someone else (a log path under /tmp, a shared
+ * XDG_CACHE_HOME), who can plant a link there to a file of ours: so the
+ * last component is never followed (O_NOFOLLOW), a file is created
+ * owner-only, and an existing one is truncated only when it is a regular
+ * file of ours with no other hard link (O_NONBLOCK: a FIFO planted there
+ * cannot hang the run). Returns the descriptor, or -1 with why set.
+ */
+static int open_log(int dirfd, const char *name, struct buf *why)
+{
+	struct stat st;
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW |
+			O_NONBLOCK | O_CLOEXEC, 0600);
+
+	if (fd < 0) {
+		int err = errno;
+
+		/* ELOOP (EMLINK on BSD): a link; ENXIO: a FIFO, a socket */
+		if (!fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) &&
+		    S_ISLNK(st.st_mode))
+			buf_adds(why, "it is a symbolic link, which is not "
+				 "followed: remove it");
+		else if (err == ENXIO)
+			buf_adds(why, "it is not a regular file: remove it");
+		else
+			buf_adds(why, strerror(err));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		buf_adds(why, "it is not a regular file: remove it");
+	else if (st.st_uid != geteuid())
+		buf_addf(why, "it belongs to uid %lu, not to you: remove it",
+			 (unsigned long)st.st_uid);
+	else if (st.st_nlink != 1)
+		buf_adds(why, "it has other hard links: remove it");
+	else if (ftruncate(fd, 0))
+		buf_adds(why, strerror(errno));
+	else
+		return fd;
+	close(fd);
+	return -1;
+}
+
+/*
+ * The cache directory of last-error.log (dir), made 0700 when missing;
+ * opened only when it is a directory of ours that no one else may write
+ * (else anyone who can write it could plant the log). -1 with why set.
+ */
+static int open_cache_dir(const char *dir, struct buf *why)
+{
+	struct stat st;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0) {
+		int err = errno;
+
+		if (!lstat(dir, &st) && S_ISLNK(st.st_mode))
+			buf_addf(why, "%s: a symbolic link, which is not "
+				 "followed: make it a directory of your own, or "
+				 "set XDG_CACHE_HOME", dir);
+		else
+			buf_addf(why, "%s: %s", dir, strerror(err));
+		return -1;
+	}
+	if (fstat(fd, &st))
+		buf_addf(why, "%s: %s", dir, strerror(errno));
+	else if (st.st_uid != geteuid())
+		buf_addf(why, "the directory %s belongs to uid %lu, not to "
+			 "you: remove it, or set XDG_CACHE_HOME to a "
+			 "directory of your own", dir,
+			 (unsigned long)st.st_uid);
+	else if (st.st_mode & (S_IWGRP | S_IWOTH))
+		buf_addf(why, "the directory %s is writable by others (mode "
+			 "%03o): chmod 700 %s", dir,
+			 (unsigned)(st.st_mode & 0777), dir);
+	else
+		return fd;
+	close(fd);
+	return -1;
+}
+
+/*
+ * The log file diag_log_path() names, opened as open_log() says, in a
+ * directory open_cache_dir() accepts unless AGENTENV_POST_LOG names it.
+ */
+static int open_log_path(const char *path, struct buf *why)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+	int dirfd, fd;
+
+	if (private_log())
+		return open_log(AT_FDCWD, path, why);
+	make_parent_dirs(path);
+	dir = xstrdup(path);
+	dir[slash - path] = '\0';
+	dirfd = open_cache_dir(dir, why);
+	free(dir);
+	if (dirfd < 0)
+		return -1;
+	fd = open_log(dirfd, slash + 1, why);
+	close(dirfd);
+	return fd;
+}
+
+/*
  * Helm 4 swallows a plugin's stderr and prints only 'plugin "agentenv-post"
  * exited with error'. Reach the user anyway: a log file the README names,
  * and the terminal Helm runs in (with a pointer to the log), when there is
@@ -199,19 +305,21 @@ static void make_parent_dirs(const char *path)
 static void write_helm_plugin_sinks(const char *text, size_t len)
 {
 	char *path = diag_log_path();
-	struct buf hint = BUF_INIT;
+	struct buf hint = BUF_INIT, why = BUF_INIT;
 	int fd;
 
 	if (path) {
-		make_parent_dirs(path);
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			  0600);
+		fd = open_log_path(path, &why);
 		if (fd >= 0) {
 			write_all(fd, text, len);
 			close(fd);
+			buf_addf(&hint, "agentenv-post: these messages are "
+				 "also in %s\n", path);
+		} else {
+			buf_addf(&hint, "agentenv-post: warning: these "
+				 "messages are not written to %s: %s\n", path,
+				 why.data);
 		}
-		buf_addf(&hint, "agentenv-post: these messages are also in "
-			 "%s\n", path);
 	}
 	/*
 	 * agentenv-helm prints the private log on its own stderr, for that
@@ -225,6 +333,7 @@ static void write_helm_plugin_sinks(const char *text, size_t len)
 		close(fd);
 	}
 	write_all(STDERR_FILENO, hint.data, hint.len);
+	buf_release(&why);
 	buf_release(&hint);
 	free(path);
 }

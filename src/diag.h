@@ -25,7 +25,11 @@
  * diag_log_path() names. AGENTENV_POST_LOG (set by agentenv-helm, one
  * file per Helm run) replaces that log file and the terminal: the
  * wrapper prints the file on Helm's stderr, so concurrent installs never
- * show each other's messages.
+ * show each other's messages. Neither log follows a symbolic link or
+ * truncates a file that is not the user's own (regular, one link), a new
+ * one is 0600, and last-error.log's directory is made 0700 and used only
+ * when it is the user's and no one else may write it; a log not written
+ * is said on stderr (and the terminal) with the reason.
  */
 #ifndef AGENTENV_DIAG_H
 #define AGENTENV_DIAG_H

@@ -29,6 +29,23 @@ static const char *const value_flags[] = {
 	"history-max", "max-history",
 };
 
+/*
+ * Flags whose kind differs per command. Helm 4's --server-side is a
+ * string for upgrade ("true", "false", "auto": `helm upgrade --help` says
+ * "--server-side string", and it has no default when written alone, so
+ * "--server-side true" uses the next word) and a boolean for install and
+ * template (pkg/cmd/upgrade.go and install.go of Helm v4.1). Helm 3 has
+ * no --server-side: it refuses the flag itself.
+ */
+struct command_flag {
+	const char *name;
+	const char *command;	/* it takes a value for this command only */
+};
+
+static const struct command_flag command_value_flags[] = {
+	{ "server-side", "upgrade" },
+};
+
 /* Long flags that never take the next word: booleans, optional values. */
 static const char *const plain_flags[] = {
 	"debug", "kube-insecure-skip-tls-verify", "help",
@@ -37,9 +54,9 @@ static const char *const plain_flags[] = {
 	"force", "force-conflicts", "force-replace", "generate-name",
 	"hide-notes", "hide-secret", "include-crds", "insecure-skip-tls-verify",
 	"install", "is-upgrade", "no-hooks", "pass-credentials", "plain-http",
-	"release-name", "render-subchart-notes", "replace", "reset-values",
-	"reset-then-reuse-values", "reuse-values", "rollback-on-failure",
-	"server-side", "skip-crds", "skip-schema-validation", "skip-tests",
+	"recreate-pods", "release-name", "render-subchart-notes", "replace",
+	"reset-values", "reset-then-reuse-values", "reuse-values",
+	"rollback-on-failure", "skip-crds", "skip-schema-validation", "skip-tests",
 	"take-ownership", "validate", "verify", "wait", "wait-for-jobs",
 };
 
@@ -295,6 +312,7 @@ struct walk {
 	const char *command;
 	struct words positional;	/* after the command */
 	bool post_renderer, help, generate_name, name_template;
+	bool empty_post_renderer;	/* --post-renderer= */
 	bool unknown_flag;		/* one written without '=' */
 	const char *unknown;		/* the first such flag */
 };
@@ -308,7 +326,13 @@ static void flag_value(struct walk *w, const char *name, size_t len,
 	if (IS("namespace") || IS("n")) {
 		p->namespace = value;
 	} else if (IS("post-renderer")) {
-		w->post_renderer = true;
+		/* Helm ignores an empty value: no post-renderer at all. */
+		if (*value)
+			w->post_renderer = true;
+		else
+			w->empty_post_renderer = true;
+	} else if (IS("output-dir")) {
+		p->output_dir = *value ? value : NULL;	/* "": stdout */
 	} else if (IS("name-template")) {
 		w->name_template = true;
 	} else if (IS("set")) {
@@ -337,37 +361,55 @@ static void flag_plain(struct walk *w, const char *name, size_t len,
 		w->generate_name = on != 0;
 }
 
-/* A long flag at argv[i]; returns how many words it used. */
-static int long_flag(struct walk *w, int argc, char *const argv[], int i)
+static const struct command_flag *command_flag(const char *name,
+					       size_t len)
 {
-	const char *name = argv[i] + 2;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(command_value_flags); i++)
+		if (strlen(command_value_flags[i].name) == len &&
+		    !memcmp(command_value_flags[i].name, name, len))
+			return &command_value_flags[i];
+	return NULL;
+}
+
+/*
+ * A long flag arg, next the word after it (NULL: none); returns whether
+ * the flag took next as its value.
+ */
+static bool long_flag(struct walk *w, const char *arg, const char *next)
+{
+	const char *name = arg + 2;
 	const char *eq = strchr(name, '=');
 	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	const struct command_flag *cf = command_flag(name, len);
 
+	if (cf)	/* its value after '=', a boolean, or the next word */
+		return !eq && w->command && !strcmp(w->command, cf->command);
 	if (in_table(value_flags, ARRAY_SIZE(value_flags), name, len)) {
 		if (eq) {
 			flag_value(w, name, len, eq + 1);
-			return 1;
+			return false;
 		}
-		if (i + 1 < argc)
-			flag_value(w, name, len, argv[i + 1]);
-		return 2;
+		if (next)
+			flag_value(w, name, len, next);
+		return true;
 	}
 	if (in_table(plain_flags, ARRAY_SIZE(plain_flags), name, len)) {
 		flag_plain(w, name, len, eq ? eq + 1 : NULL);
-		return 1;
+		return false;
 	}
 	if (!eq && !w->unknown_flag) {
 		w->unknown_flag = true;
-		w->unknown = argv[i];
+		w->unknown = arg;
 	}
-	return 1;
+	return false;
 }
 
-/* Shorthands at argv[i] ("-gi", "-nNS", "-n=NS", "-n NS"). */
-static int short_flags(struct walk *w, int argc, char *const argv[], int i)
+/* Shorthands in arg ("-gi", "-nNS", "-n=NS", "-n NS"), as long_flag. */
+static bool short_flags(struct walk *w, const char *arg, const char *next)
 {
-	const char *s = argv[i] + 1;
+	const char *s = arg + 1;
 
 	for (; *s; s++) {
 		if (strchr(short_value, *s)) {
@@ -377,11 +419,11 @@ static int short_flags(struct walk *w, int argc, char *const argv[], int i)
 				v++;
 			if (*v) {
 				flag_value(w, s, 1, v);
-				return 1;
+				return false;
 			}
-			if (i + 1 < argc)
-				flag_value(w, s, 1, argv[i + 1]);
-			return 2;
+			if (next)
+				flag_value(w, s, 1, next);
+			return true;
 		}
 		if (strchr(short_plain, *s)) {
 			flag_plain(w, s, 1, NULL);
@@ -389,11 +431,11 @@ static int short_flags(struct walk *w, int argc, char *const argv[], int i)
 		}
 		if (!w->unknown_flag) {
 			w->unknown_flag = true;
-			w->unknown = argv[i];
+			w->unknown = arg;
 		}
-		return 1;
+		return false;
 	}
-	return 1;
+	return false;
 }
 
 static bool renders(const char *command)
@@ -403,44 +445,93 @@ static bool renders(const char *command)
 			   !strcmp(command, "template"));
 }
 
+/*
+ * The index of the command word in argv, or -1, found as Cobra finds it
+ * (stripFlags in command.go of spf13/cobra v1.8 and v1.10, which Helm 3.17
+ * and 4.1 use): before the command only the root's flags are known, so
+ * every "--flag" without '=' that is not one of the root's booleans, and
+ * every two-character "-x" without '=', takes the next word, whatever the
+ * command later makes of the flag. "helm --wait x install c" is the
+ * command install, whose own flags then read --wait as a boolean and "x"
+ * as the release name.
+ */
+static int find_command(int argc, char *const argv[])
+{
+	static const char *const root_booleans[] = {
+		"debug", "kube-insecure-skip-tls-verify", "help",
+	};
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--"))
+			return -1;
+		if (a[0] == '-' && a[1] == '-' && !strchr(a, '=')) {
+			if (!in_table(root_booleans, ARRAY_SIZE(root_booleans),
+				      a + 2, strlen(a + 2)))
+				i++;	/* its value */
+		} else if (a[0] == '-' && a[1] && !a[2]) {
+			if (a[1] != 'h')
+				i++;
+		} else if (a[0] != '-' && a[0]) {
+			return i;
+		}
+	}
+	return -1;
+}
+
 void helmcli_plan(int argc, char *const argv[], struct helm_plan *p)
 {
 	struct walk w;
-	int first_positional = -1;
+	int first_positional = -1, command_at = find_command(argc, argv);
 	bool flags_done = false;
-	int i, step;
+	int i;
 
 	memset(&w, 0, sizeof(w));
 	w.p = p;
+	w.command = command_at < 0 ? NULL : argv[command_at];
 	p->action = HELM_RUN;
 	p->insert_at = (size_t)argc;
-	for (i = 1; i < argc; i += step) {
+	/* Then the command's own flags read every word but the command. */
+	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		int next = i + 1 == command_at ? i + 2 : i + 1;
+		const char *next_word = next < argc ? argv[next] : NULL;
 
-		step = 1;
-		if (!flags_done && !strcmp(a, "--")) {
+		if (i == command_at) {
+			continue;
+		} else if (!flags_done && !strcmp(a, "--")) {
 			flags_done = true;
 			p->insert_at = (size_t)i;
 		} else if (!flags_done && a[0] == '-' && a[1] == '-') {
-			step = long_flag(&w, argc, argv, i);
+			if (long_flag(&w, a, next_word))
+				i = next;
 		} else if (!flags_done && a[0] == '-' && a[1]) {
-			step = short_flags(&w, argc, argv, i);
-		} else if (!w.command) {
-			w.command = a;
+			if (short_flags(&w, a, next_word))
+				i = next;
 		} else {
 			if (first_positional < 0)
 				first_positional = i;
 			words_add(&w.positional, a);
 		}
 	}
-	if (!renders(w.command) || w.post_renderer || w.help) {
+	if (!renders(w.command) || w.help ||
+	    (w.post_renderer && !w.empty_post_renderer)) {
 		/* Not ours to change: no settings, no refusal. */
 		buf_reset(&p->errors);
 		words_release(&p->settings);
+		p->output_dir = NULL;
 		words_release(&w.positional);
 		return;
 	}
 	p->command = w.command;
+	if (w.empty_post_renderer)
+		refuse(p, "--post-renderer '': an empty value names no "
+		       "post-renderer, so Helm would %s the chart "
+		       "unsandboxed: remove it (agentenv-helm then adds "
+		       "agentenv-post) or name a post-renderer",
+		       strcmp(w.command, "template") ? "install" : "render");
 	if (w.unknown_flag)
 		refuse(p, "unknown flag '%s': agentenv-helm cannot tell "
 		       "whether it takes the next word as its value, so it "

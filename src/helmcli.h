@@ -8,12 +8,16 @@
  * "--flag VALUE" and "--flag=VALUE" for flags that take a value, "-n NS",
  * "-nNS", "-n=NS" for their shorthands, flags anywhere among the
  * arguments, and "--" ending the flags. Flags with an optional value
- * (--wait, --dry-run, --server-side) and booleans take one only after '='.
+ * (--wait, --dry-run) and booleans take one only after '='; Helm 4's
+ * --server-side takes the next word for upgrade only (a boolean for
+ * install and template), and before the command it is refused unless
+ * written with '='.
  *
  * The plan:
  *  - HELM_RUN: any other command (uninstall, list, version, plugin, ...),
  *    --help, and install/upgrade/template that already name
- *    --post-renderer: run exactly as given;
+ *    --post-renderer (with a value: an empty one names none, and is
+ *    refused): run exactly as given;
  *  - HELM_POST_RENDER: install, upgrade (with or without --install) and
  *    template: add the post-renderer, its arguments before "--" (or at the
  *    end); release and namespace as Helm will use them (NULL: unknown:
@@ -22,10 +26,13 @@
  *    --set/--set-string: annotations.KEY=VALUE (--annotation KEY=VALUE),
  *    labels.KEY=VALUE (--label KEY=VALUE), corednsImage=IMAGE
  *    (--coredns-image IMAGE), in Helm's own escaping (a\.b is "a.b");
+ *    output_dir is template's --output-dir, which the caller refuses
+ *    where Helm does not post-render it (Helm 3: it needs the version);
  *  - HELM_REFUSE: a command that would install or render but cannot be
  *    read for sure (an unknown flag written without '=': does it take the
  *    next word?) or sets those keys in a form we do not forward (a list,
- *    a nested key, null, --set-json/--set-file/--set-literal). Running it
+ *    a nested key, null, --set-json/--set-file/--set-literal), or names
+ *    an empty --post-renderer (Helm: no post-renderer). Running it
  *    without the sandbox is what a fail-closed tool must not do; errors
  *    holds one line per problem (without a prefix).
  *
@@ -50,6 +57,7 @@ struct helm_plan {
 	const char *command;	/* install, upgrade, template; or NULL */
 	const char *release;	/* points into argv, or a static string */
 	const char *namespace;	/* points into argv; NULL: not given */
+	const char *output_dir;	/* --output-dir DIR; NULL: stdout */
 	size_t insert_at;	/* where added arguments go in argv */
 	struct words settings;	/* --annotation K=V, --label K=V, ... */
 	struct buf errors;	/* HELM_REFUSE: one line per problem */

@@ -156,6 +156,7 @@ static void opt_string_pair(struct option_state *os, const char *arg,
 	const char *eq = strchr(arg, '=');
 	struct buf msg = BUF_INIT;
 	const char *why;
+	size_t bad;
 
 	if (!eq)
 		buf_addf(&msg, "%s '%s': write KEY=VALUE", option, arg);
@@ -169,6 +170,12 @@ static void opt_string_pair(struct option_state *os, const char *arg,
 			 "the chart, if at all", option, arg);
 	else if (label && !valid_label_value(eq + 1, strlen(eq + 1), &why))
 		buf_addf(&msg, "%s '%s': the value %s", option, arg, why);
+	else if (!valid_utf8(eq + 1, strlen(eq + 1), &bad))
+		/* The key is checked, the value's bytes are not shown. */
+		buf_addf(&msg, "%s '%.*s=...': byte %zu of the value is not "
+			 "UTF-8, and Kubernetes takes only UTF-8 text: give "
+			 "the value in UTF-8", option, (int)(eq - arg), arg,
+			 bad + 1);
 	else
 		strlist_add(into, arg, strlen(arg));
 	if (msg.len)

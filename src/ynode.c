@@ -195,6 +195,9 @@ static struct fy_node *key_node(struct fy_document *d, const char *key)
 {
 	struct fy_node *k;
 
+	/* "y", "on", "80": YAML 1.1 (Kubernetes) reads no string there. */
+	if (yaml11_plain_is_not_string(key, strlen(key)))
+		return ynode_quoted(d, key);
 	if (plain_key(key))
 		return ynode_from_yaml(d, key);
 	k = fy_node_create_scalar_copy(d, key, strlen(key));

@@ -9,6 +9,8 @@
 #   loops), exit status and output passed through, Helm 4's hidden
 #   messages shown per run (concurrent runs apart), signals forwarded;
 #   agentenv-post's --annotation, --label, --coredns-image;
+#   an empty --post-renderer, template --output-dir under Helm 3, Helm
+#   4's upgrade --server-side VALUE, flags before the command (Cobra);
 #   real Helm 3 `template` and Helm 4 `install --dry-run=client` with
 #   k8s_sandbox's argument list on testdata/charts/k8s-sandbox-custom (the
 #   chart of its documentation): sandboxed pods and policies for that
@@ -240,6 +242,35 @@ refused "--set-json labels: refused (only --set/--set-string forwarded)" \
 	--set-json 'labels={"a":"b"}'
 refused "an unknown flag without '=': refused, not run unsandboxed" \
 	"unknown flag '--brand-new'" install r1 "$CHART" --brand-new x
+
+# Finding 13: ways Helm would install or render without the post-renderer.
+EMPTY_PR="agentenv-helm: error: --post-renderer '': an empty value names no post-renderer, so Helm would install the chart unsandboxed: remove it (agentenv-helm then adds agentenv-post) or name a post-renderer"
+refused "--post-renderer= (empty: Helm runs none): refused" "$EMPTY_PR" \
+	install r1 "$CHART" --post-renderer=
+refused "upgrade --install --post-renderer '' (Helm 4): refused" "$EMPTY_PR" \
+	upgrade --install r1 "$CHART" --post-renderer ''
+refused "template --post-renderer= : refused" \
+	"so Helm would render the chart unsandboxed" template r1 "$CHART" \
+	--post-renderer=
+OUTDIR_MSG="agentenv-helm: error: template --output-dir '$tmp/out-dir': Helm 3 writes these files without running the post-renderer, so they would not be sandboxed: render to stdout instead (helm template ... > FILE), or use Helm 4, which post-renders them"
+FAKE_MAJOR=3 refused "template --output-dir under Helm 3 (no post-render there): refused" \
+	"$OUTDIR_MSG" template r1 "$CHART" --output-dir "$tmp/out-dir"
+FAKE_MAJOR=4 wh template r1 "$CHART" --output-dir "$tmp/out-dir" \
+	>/dev/null 2>&1
+expect "template --output-dir under Helm 4 (post-rendered before writing): run with the plugin" \
+	"$REC" template r1 "$CHART" --output-dir "$tmp/out-dir" \
+	--post-renderer agentenv-post --post-renderer-args=--release \
+	--post-renderer-args=r1
+FAKE_MAJOR=4 wh upgrade --install --server-side true r1 "$CHART" \
+	>/dev/null 2>&1
+expect "Helm 4 upgrade --server-side VALUE: the value is no positional, --release passed" \
+	"$REC" upgrade --install --server-side true r1 "$CHART" \
+	--post-renderer agentenv-post --post-renderer-args=--release \
+	--post-renderer-args=r1
+wh --wait r1 install "$CHART" >/dev/null 2>&1
+expect "a flag before the command takes the next word (Cobra): install of release r1, post-rendered" \
+	"$REC" --wait r1 install "$CHART" --post-renderer "$POSTABS" \
+	--post-renderer-args=--release --post-renderer-args=r1
 
 # ------------------------------------------------- which Helm is run
 name="AGENTENV_HELM names the real Helm (PATH has none)"
@@ -547,6 +578,30 @@ if rh 4 install $(real_args 's/^--wait$/--wait=legacy/') --dry-run=client \
 else
 	fail "helm4 install --dry-run=client through agentenv-helm" \
 		"$(tail -5 "$o.err")"
+fi
+
+# template --output-dir: Helm 4 post-renders the files it writes there,
+# Helm 3 does not (finding 13), so the wrapper refuses it under Helm 3.
+o=$tmp/h4-outdir
+if rh 4 template $(real_args '') --output-dir "$o" >"$o.out" 2>"$o.err"
+then
+	find "$o" -name '*.yaml' -exec cat {} + >"$o.yaml"
+	check "helm4 template --output-dir: the files written are sandboxed" "$o.yaml"
+else
+	fail "helm4 template --output-dir through agentenv-helm" \
+		"$(tail -5 "$o.err")"
+fi
+major=3
+o=$tmp/h3-outdir
+name="helm3 template --output-dir: refused, nothing written"
+if rh 3 template $(real_args '') --output-dir "$o" >"$o.out" 2>"$o.err"
+then
+	fail "$name" "helm succeeded"
+elif has "$o.err" "Helm 3 writes these files without running the post-renderer" &&
+	[ ! -e "$o" ]; then
+	pass "$name"
+else
+	fail "$name" "$(tail -5 "$o.err")"
 fi
 
 # A chart agentenv-post refuses: hostNetwork.

@@ -1,7 +1,8 @@
 #!/bin/sh
 # cli.sh: the command line's edges: --version and --help check their
 # write, usage errors go through diag (so Helm 4 users get them in
-# last-error.log), exit statuses, a failed write of the output.
+# last-error.log), exit statuses, a failed write of the output; the log
+# files follow no planted symlink and need a private directory.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 unset HELM_NAMESPACE HELM_PLUGIN_NAME
@@ -67,6 +68,108 @@ if [ "$status" -eq 2 ] && [ -f "$log" ] && grep -q "usage: --sidecar 'sometimes'
 	pass "usage error as a Helm plugin: in last-error.log (exit 2)"
 else
 	fail "usage error as a Helm plugin" "exit $status, log: $(head -c 300 "$log" 2>/dev/null)"
+fi
+
+# Finding 14: the log files follow no planted link, truncate no file that
+# is not the user's own, and the cache directory must be private.
+mode() { stat -c %a "$1"; }
+if [ "$(mode "$tmp/cache/agentenv-post")" = 700 ] && [ "$(mode "$log")" = 600 ]; then
+	pass "last-error.log: its directory made 0700, the file 0600"
+else
+	fail "last-error.log modes" "$(mode "$tmp/cache/agentenv-post") $(mode "$log")"
+fi
+cat >"$tmp/refused.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata: {name: x, labels: {app.kubernetes.io/instance: r}}
+spec:
+  hostNetwork: true
+  containers: [{name: c, image: nginx}]
+YAML
+# plugin_run NAME XDG WANT: a refused run as a Helm plugin with
+# XDG_CACHE_HOME=XDG; victim.txt must stay intact and stderr hold WANT.
+plugin_run() {
+	pr_name=$1
+	echo "precious" >"$tmp/victim.txt"
+	HELM_PLUGIN_NAME=agentenv-post XDG_CACHE_HOME=$2 timeout "$HANG_GUARD" \
+		"$BIN" --release r <"$tmp/refused.yaml" >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	if [ "$status" -ne 1 ]; then
+		fail "$pr_name" "exit $status, want 1" "$(cat "$tmp/err")"
+	elif [ "$(cat "$tmp/victim.txt")" != precious ]; then
+		fail "$pr_name" "victim.txt overwritten: $(head -c 200 "$tmp/victim.txt")"
+	elif ! grep -qF -- "$3" "$tmp/err" ||
+		! grep -q 'spec.hostNetwork' "$tmp/err"; then
+		fail "$pr_name" "stderr lacks \"$3\":" "$(cat "$tmp/err")"
+	else
+		pass "$pr_name"
+	fi
+}
+x=$tmp/x1
+mkdir -p "$x/agentenv-post"
+ln -s "$tmp/victim.txt" "$x/agentenv-post/last-error.log"
+plugin_run "a planted last-error.log symlink is not followed (the target intact)" \
+	"$x" "agentenv-post: warning: these messages are not written to $x/agentenv-post/last-error.log: it is a symbolic link, which is not followed: remove it"
+x=$tmp/x2
+mkdir -p "$x/agentenv-post"
+ln "$tmp/victim.txt" "$x/agentenv-post/last-error.log" 2>/dev/null &&
+	plugin_run "a last-error.log hard link is not truncated" "$x" \
+		"it has other hard links: remove it"
+x=$tmp/x3
+mkdir -p "$x/agentenv-post"
+if mkfifo "$x/agentenv-post/last-error.log" 2>/dev/null; then
+	plugin_run "a FIFO as last-error.log: no hang, not written" "$x" \
+		"it is not a regular file: remove it"
+fi
+x=$tmp/x4
+mkdir -p "$x/agentenv-post"
+chmod 777 "$x/agentenv-post"
+plugin_run "a group/world-writable cache directory: refused, nothing written" \
+	"$x" "agentenv-post: warning: these messages are not written to $x/agentenv-post/last-error.log: the directory $x/agentenv-post is writable by others (mode 777): chmod 700 $x/agentenv-post"
+[ ! -e "$x/agentenv-post/last-error.log" ] ||
+	fail "a group/world-writable cache directory: the log was written"
+x=$tmp/x5
+mkdir -p "$x/real"
+ln -s "$x/real" "$x/agentenv-post"
+plugin_run "a cache directory that is a symlink: not followed" "$x" \
+	"$x/agentenv-post: a symbolic link, which is not followed"
+[ ! -e "$x/real/last-error.log" ] ||
+	fail "a cache directory that is a symlink: the log was written through it"
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	x=$tmp/x6
+	mkdir -p "$x/agentenv-post"
+	chown nobody "$x/agentenv-post"
+	plugin_run "a cache directory of another user: refused" "$x" \
+		"the directory $x/agentenv-post belongs to uid $(id -u nobody), not to you: remove it, or set XDG_CACHE_HOME to a directory of your own"
+else
+	skip "a cache directory of another user (needs root to make one)"
+fi
+name="AGENTENV_POST_LOG naming a planted symlink: not followed"
+echo "precious" >"$tmp/victim.txt"
+ln -s "$tmp/victim.txt" "$tmp/private.log"
+HELM_PLUGIN_NAME=agentenv-post AGENTENV_POST_LOG=$tmp/private.log \
+	"$BIN" --release r <"$tmp/refused.yaml" >"$tmp/out" 2>"$tmp/err"
+status=$?
+if [ "$status" -eq 1 ] && [ "$(cat "$tmp/victim.txt")" = precious ] &&
+	grep -qF "not written to $tmp/private.log: it is a symbolic link" "$tmp/err"
+then
+	pass "$name"
+else
+	fail "$name" "exit $status, victim: $(head -c 100 "$tmp/victim.txt")" \
+		"$(cat "$tmp/err")"
+fi
+name="AGENTENV_POST_LOG: created 0600, an old one of ours truncated"
+rm -f "$tmp/private.log"
+printf 'old old old old old old old old old old old old\n%.0s' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 >"$tmp/old.log"
+HELM_PLUGIN_NAME=agentenv-post AGENTENV_POST_LOG=$tmp/new.log \
+	"$BIN" --release r <"$tmp/refused.yaml" >/dev/null 2>&1
+HELM_PLUGIN_NAME=agentenv-post AGENTENV_POST_LOG=$tmp/old.log \
+	"$BIN" --release r <"$tmp/refused.yaml" >/dev/null 2>&1
+if [ "$(mode "$tmp/new.log")" = 600 ] && ! grep -q old "$tmp/old.log" &&
+	grep -q 'spec.hostNetwork' "$tmp/old.log"; then
+	pass "$name"
+else
+	fail "$name" "$(mode "$tmp/new.log")" "$(head -3 "$tmp/old.log")"
 fi
 
 run --release demo --namespace demo-ns --check

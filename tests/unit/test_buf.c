@@ -356,6 +356,11 @@ static const struct quote_case quote_cases[] = {
 	Q("\xe6\x97\xa5\xe6\x9c\xac", "\"\xe6\x97\xa5\xe6\x9c\xac\""),
 	Q("\xf0\x9f\x90\xb3 whale", "\"\xf0\x9f\x90\xb3 whale\""),
 	Q("\"\n\xc3\xa9\\", "\"\\\"\\n\xc3\xa9\\\\\""),
+	/* C1 controls, U+FFFE/U+FFFF: no YAML printable (finding 14) */
+	Q("x\xc2\x80", "\"x\\x80\""),
+	Q("\xc2\x9f\xc2\x85\xc2\xa0\xc2\xa1", "\"\\x9F\\N\\_\xc2\xa1\""),
+	Q("\xef\xbf\xbe\xef\xbf\xbf\xef\xbf\xbd", "\"\\uFFFE\\uFFFF\xef\xbf\xbd\""),
+	Q("\xef\xbb\xbf", "\"\\uFEFF\""),
 };
 
 /* Parse text as one YAML document whose root is a scalar. */
@@ -405,6 +410,16 @@ static void assert_safe_quoting(const struct buf *b)
 
 		ck_assert_msg(c >= 0x20 && c != 0x7f,
 			      "raw control byte 0x%02x at %zu", c, i);
+		/* nor a C1 control, U+FEFF, U+FFFE, U+FFFF */
+		ck_assert_msg(!(c == 0xc2 && i + 1 < b->len &&
+				(unsigned char)b->data[i + 1] < 0xa1),
+			      "raw C1 control or NBSP at %zu", i);
+		ck_assert_msg(!(c == 0xef && i + 2 < b->len &&
+				((b->data[i + 1] == '\xbf' &&
+				  (unsigned char)b->data[i + 2] >= 0xbe) ||
+				 (b->data[i + 1] == '\xbb' &&
+				  b->data[i + 2] == '\xbf'))),
+			      "raw U+FEFF, U+FFFE or U+FFFF at %zu", i);
 		if (c == '\\') {	/* an escape: skip what it escapes */
 			ck_assert_uint_lt(i + 1, b->len - 1);
 			i++;

@@ -130,6 +130,50 @@ static const struct plan_case {
 	  "unknown flag '-z'" },
 	{ "install|r|c|--new-flag=x", HELM_POST_RENDER, "install", "r", NULL,
 	  -1, "", NULL },
+	/* an empty --post-renderer names none (finding 13): refused */
+	{ "install|r|c|--post-renderer=", HELM_REFUSE, "install", "r", NULL,
+	  -1, "", "--post-renderer '': an empty value names no "
+	  "post-renderer, so Helm would install the chart unsandboxed: "
+	  "remove it (agentenv-helm then adds agentenv-post) or name a "
+	  "post-renderer" },
+	{ "upgrade|--install|r|c|--post-renderer|", HELM_REFUSE, "upgrade",
+	  "r", NULL, -1, "", "--post-renderer ''" },
+	{ "template|r|c|--post-renderer=|-n|ns", HELM_REFUSE, "template",
+	  "r", "ns", -1, "", "Helm would render the chart unsandboxed" },
+	{ "install|r|c|--post-renderer=mine|--post-renderer=", HELM_REFUSE,
+	  "install", "r", NULL, -1, "", "--post-renderer ''" },
+	{ "install|r|c|--post-renderer=|--help", HELM_RUN, NULL, NULL, NULL,
+	  -1, "", NULL },
+	{ "list|--post-renderer=", HELM_RUN, NULL, NULL, NULL, -1, "", NULL },
+	/* --output-dir: post-rendered; the caller refuses it under Helm 3 */
+	{ "template|r|c|--output-dir|out", HELM_POST_RENDER, "template", "r",
+	  NULL, -1, "", NULL },
+	/* Helm 4's --server-side: a value for upgrade, a boolean else */
+	{ "upgrade|--install|--server-side|true|r|c", HELM_POST_RENDER,
+	  "upgrade", "r", NULL, -1, "", NULL },
+	{ "upgrade|r|--server-side|auto|c", HELM_POST_RENDER, "upgrade", "r",
+	  NULL, -1, "", NULL },
+	{ "upgrade|--server-side=false|r|c", HELM_POST_RENDER, "upgrade", "r",
+	  NULL, -1, "", NULL },
+	{ "install|--server-side|r|c", HELM_POST_RENDER, "install", "r", NULL,
+	  -1, "", NULL },
+	{ "template|r|--server-side|c", HELM_POST_RENDER, "template", "r",
+	  NULL, -1, "", NULL },
+	{ "--server-side|true|upgrade|r|c", HELM_POST_RENDER, "upgrade", "r",
+	  NULL, -1, "", NULL },
+	/* before the command, Cobra gives any flag but the root's booleans
+	 * the next word; the command's flags then read all the words */
+	{ "--wait|x|install|c", HELM_POST_RENDER, "install", "x", NULL, -1,
+	  "", NULL },
+	{ "--debug|install|r|c", HELM_POST_RENDER, "install", "r", NULL, -1,
+	  "", NULL },
+	{ "-g|install|c", HELM_RUN, NULL, NULL, NULL, -1, "", NULL },
+	{ "--install|upgrade|r|c", HELM_RUN, NULL, NULL, NULL, -1, "", NULL },
+	{ "-in|upgrade|ns|r|c", HELM_POST_RENDER, "upgrade", "r", "ns", -1,
+	  "", NULL },
+	{ "--|install|r|c", HELM_RUN, NULL, NULL, NULL, -1, "", NULL },
+	{ "upgrade|r|c|--recreate-pods", HELM_POST_RENDER, "upgrade", "r",
+	  NULL, -1, "", NULL },
 };
 
 static char **split(const char *s, int *argc)
@@ -215,6 +259,36 @@ START_TEST(test_plan)
 }
 END_TEST
 
+/* template's --output-dir in the plan (NULL: stdout). */
+static const struct output_dir_case {
+	const char *argv;
+	const char *output_dir;
+} output_dir_cases[] = {
+	{ "template|r|c|--output-dir|out", "out" },
+	{ "template|r|c|--output-dir=o2|-n|x", "o2" },
+	{ "template|--output-dir|a|r|c|--output-dir|b", "b" },
+	{ "template|r|c|--output-dir=", NULL },
+	{ "template|r|c", NULL },
+	{ "template|r|c|--post-renderer=mine|--output-dir|out", NULL },
+};
+
+START_TEST(test_output_dir)
+{
+	const struct output_dir_case *c = &output_dir_cases[_i];
+	struct helm_plan p;
+	int argc;
+	char **argv = split(c->argv, &argc);
+
+	helm_plan_init(&p);
+	helmcli_plan(argc, argv, &p);
+	ck_assert_msg(!strcmp(or_null(p.output_dir), or_null(c->output_dir)),
+		      "%s: output_dir %s, want %s", c->argv,
+		      or_null(p.output_dir), or_null(c->output_dir));
+	helm_plan_release(&p);
+	free_split(argv, argc);
+}
+END_TEST
+
 static const struct words_case {
 	const char *in;
 	const char *out;	/* the words '|'-separated; NULL: refused */
@@ -277,6 +351,8 @@ static Suite *make_suite(void)
 	TCase *tc = tcase_create("plan");
 
 	tcase_add_loop_test(tc, test_plan, 0, (int)ARRAY_SIZE(plan_cases));
+	tcase_add_loop_test(tc, test_output_dir, 0,
+			    (int)ARRAY_SIZE(output_dir_cases));
 	tcase_add_loop_test(tc, test_words, 0, (int)ARRAY_SIZE(words_cases));
 	suite_add_tcase(s, tc);
 	return s;

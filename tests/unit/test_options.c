@@ -179,6 +179,14 @@ static const struct opt_case opt_cases[] = {
 	      "--label", "empty=", "--coredns-image", "r.io/coredns:1"),
 	  .sidecar = SIDECAR_AUTO },
 	USAGE("--annotation 'noeq': write KEY=VALUE", "--annotation", "noeq"),
+	/* bytes that are no UTF-8 would make the output no YAML */
+	USAGE("--annotation 'x=...': byte 2 of the value is not UTF-8, and "
+	      "Kubernetes takes only UTF-8 text: give the value in UTF-8",
+	      "--annotation", "x=a\xff"),
+	USAGE("--annotation 'x=...': byte 1 of the value is not UTF-8",
+	      "--annotation=x=\xc2"),
+	{ RUN("--annotation", "x=\xc2\x80\xef\xbf\xbe"),
+	  .sidecar = SIDECAR_AUTO },
 	USAGE("--annotation 'Bad Key=v': the key", "--annotation=Bad Key=v"),
 	USAGE("--label 'k=a b': the value", "--label", "k=a b"),
 	USAGE("--label 'inspect/service=x': the sandbox or Helm sets that key",

@@ -303,7 +303,10 @@ START_TEST(test_egress_stored)
 }
 END_TEST
 
-/* Label and annotation values stay strings: they are double-quoted. */
+/*
+ * Label and annotation values stay strings: they are double-quoted; and
+ * so is a key YAML 1.1 reads as no string ("on": Kubernetes' true).
+ */
 START_TEST(test_maps_stored_quoted)
 {
 	struct settings st;
@@ -312,7 +315,7 @@ START_TEST(test_maps_stored_quoted)
 		       "  port: '8080'\n"
 		       "annotations:\n  note: \"a \\\"quoted\\\" note\"\n"
 		       "  example.com/x: yes\n"));
-	assert_node_emits(st.labels, "v:\n  team: \"ml\"\n  on: \"true\"\n"
+	assert_node_emits(st.labels, "v:\n  team: \"ml\"\n  \"on\": \"true\"\n"
 			  "  port: \"8080\"\n");
 	assert_node_emits(st.annotations, "v:\n  note: \"a \\\"quoted\\\" "
 			  "note\"\n  example.com/x: \"yes\"\n");

@@ -61,6 +61,81 @@ START_TEST(test_quoted_unicode)
 }
 END_TEST
 
+/*
+ * Characters YAML does not take raw inside double quotes (C1 controls,
+ * U+FFFE, U+FFFF; go-yaml: "control characters are not allowed"), and
+ * the ones libfyaml escapes besides (NBSP, BOM, line breaks): escaped as
+ * libfyaml's emitter escapes them (finding 14).
+ */
+static const struct quoted_case {
+	const char *in;
+	const char *out;
+} quoted_cases[] = {
+	{ "\xc2\x80", "\"\\x80\"" },
+	{ "x=\xc2\x80", "\"x=\\x80\"" },
+	{ "a\xc2\x81\xc2\x9f" "b", "\"a\\x81\\x9Fb\"" },
+	{ "\xc2\x85", "\"\\N\"" },
+	{ "\xc2\x84\xc2\x85\xc2\x86", "\"\\x84\\N\\x86\"" },
+	{ "\xc2\xa0", "\"\\_\"" },
+	{ "\xc2\xa1\xc2\xbf", "\"\xc2\xa1\xc2\xbf\"" },
+	{ "\xef\xbf\xbe", "\"\\uFFFE\"" },
+	{ "a\xef\xbf\xbf" "b", "\"a\\uFFFFb\"" },
+	{ "\xef\xbb\xbf" "bom", "\"\\uFEFFbom\"" },
+	{ "\xef\xbf\xbd", "\"\xef\xbf\xbd\"" },
+	{ "\xef\xbf\xbc\xee\x80\x80", "\"\xef\xbf\xbc\xee\x80\x80\"" },
+	{ "\xe2\x80\xa8\xe2\x80\xa9\xe2\x80\xa7",
+	  "\"\\L\\P\xe2\x80\xa7\"" },
+	{ "\x01\x7f\t", "\"\\x01\\x7F\\t\"" },
+	{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },
+};
+
+/* The scalar libfyaml's emitter writes for a value it builds itself. */
+static char *emitter_own(const char *value)
+{
+	struct fy_document *d = fy_document_create(NULL);
+	struct fy_node *map = fy_node_create_mapping(d);
+	char *text;
+
+	ck_assert(fy_node_mapping_append(map,
+		fy_node_create_scalar_copy(d, "k", 1),
+		fy_node_create_scalar_copy(d, value, strlen(value))) == 0);
+	fy_document_set_root(d, map);
+	text = fy_emit_document_to_string(d, FYECF_MODE_BLOCK);
+	fy_document_destroy(d);
+	return text;
+}
+
+START_TEST(test_quoted_escapes)
+{
+	const struct quoted_case *c = &quoted_cases[_i];
+	struct buf b = BUF_INIT, doc = BUF_INIT;
+	struct fy_document *d;
+	char *own, *back;
+
+	ytext_quoted(&b, c->in);
+	ck_assert_str_eq(b.data, c->out);
+	/* libfyaml reads it back as the same string */
+	buf_addf(&doc, "k: %s\n", b.data);
+	d = ynode_document(doc.data);
+	ck_assert_msg(d, "%s does not parse", b.data);
+	back = ynode_strdup(ynode_get(fy_document_root(d), "k"));
+	ck_assert_str_eq(back, c->in);
+	free(back);
+	fy_document_destroy(d);
+	/* where libfyaml's emitter double-quotes the value itself, it
+	 * writes the same text */
+	own = emitter_own(c->in);
+	if (!strncmp(own, "k: \"", 4)) {
+		buf_reset(&doc);
+		buf_addf(&doc, "k: %s\n", b.data);
+		ck_assert_str_eq(own, doc.data);
+	}
+	free(own);
+	buf_release(&doc);
+	buf_release(&b);
+}
+END_TEST
+
 /* Names, namespaces, label keys: written plain as the emitter does. */
 static const char *const plain[] = {
 	"agentenv-ctf", "web", "a.b", "inspect/service", "aisi.gov.uk/network-a",
@@ -143,6 +218,8 @@ static Suite *make_suite(void)
 	tcase_add_loop_test(tc, test_quoted_ascii, 0, 0x7f);
 	tcase_add_loop_test(tc, test_quoted_unicode, 0,
 			    (int)ARRAY_SIZE(unicode));
+	tcase_add_loop_test(tc, test_quoted_escapes, 0,
+			    (int)ARRAY_SIZE(quoted_cases));
 	tcase_add_loop_test(tc, test_plain, 0, (int)ARRAY_SIZE(plain));
 	tcase_add_test(tc, test_plain_falls_back_to_quoted);
 	tcase_add_test(tc, test_template);
