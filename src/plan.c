@@ -422,6 +422,31 @@ static void name_services(struct sandbox *sb, const struct stream *s,
 }
 
 /*
+ * The chart's Services with clusterIP None, whose pods' names the sidecar
+ * completes (see sandbox.h). A name that is not a DNS-1123 label is no
+ * Service the API server would create: left out, never written into the
+ * Corefile; so is a Service of another namespace.
+ */
+static void find_pod_subdomains(struct sandbox *sb, const struct stream *s)
+{
+	size_t i;
+	const char *why;
+
+	for (i = 0; i < s->nr; i++) {
+		const struct doc *d = &s->docs[i];
+
+		if (!d->cluster_ip_none || d->stale || !d->name ||
+		    !valid_service_name(d->name, strlen(d->name), &why))
+			continue;
+		if (d->namespace && (!sb->namespace ||
+				     strcmp(d->namespace, sb->namespace)))
+			continue;
+		/* (Helm refuses two Services of one name: no repeats.) */
+		strlist_add(&sb->pod_subdomains, d->name, strlen(d->name));
+	}
+}
+
+/*
  * A scoped port needs its domain allowed (here or, for a service,
  * release-wide); a port for every domain needs domains of the same
  * settings: a service's opens to the service's own domains.
@@ -565,6 +590,7 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 	sb->prefix = buf_detach(&prefix, NULL);
 	name_sets(sb);
 	name_services(sb, s, pts);
+	find_pod_subdomains(sb, s);
 	check_domain_ports(&sb->settings->egress, NULL, NULL,
 			   "allowDomainsPorts");
 	warn_dns_lifting(&sb->settings->egress, NULL, "the release");

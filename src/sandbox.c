@@ -133,6 +133,7 @@ void sandbox_release(struct sandbox *sb)
 		free(sb->resolv_configmap[i]);
 	}
 	strlist_release(&sb->kept_policies);
+	strlist_release(&sb->pod_subdomains);
 	memset(sb, 0, sizeof(*sb));
 }
 

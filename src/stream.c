@@ -129,8 +129,10 @@ static void record_headless_selector(struct doc *d, struct fy_node *root)
 {
 	struct fy_node *selector = ynode_path(root, "/spec/selector");
 
-	if (!ynode_is(ynode_path(root, "/spec/clusterIP"), "None") ||
-	    !ynode_is_mapping(selector))
+	if (!ynode_is(ynode_path(root, "/spec/clusterIP"), "None"))
+		return;
+	d->cluster_ip_none = true;
+	if (!ynode_is_mapping(selector))
 		return;
 	d->selector = ynode_string_pairs(selector, &d->selector_nr);
 	d->headless = d->selector_nr > 0;
