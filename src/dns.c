@@ -3,8 +3,9 @@
  *
  * The Corefile rewrites each service name that has a DNS record (its name,
  * "$AGENT_ENV-<name>" and each additional record) to the cluster name of
- * its headless Service, then the short names of the chart's own Services
- * to theirs, and forwards everything to the cluster's DNS. The
+ * its headless Service, then the short names of the namespace's names to
+ * theirs (see add_short_names), and forwards everything to the cluster's
+ * DNS. The
  * names are interpolated unquoted into the Corefile, which is why annot
  * and validate refuse anything but [A-Za-z0-9_.*-] in them.
  */
@@ -57,37 +58,65 @@ static void add_service_rewrites(struct buf *b, const struct sandbox *sb,
 }
 
 /*
- * The chart's own Services by the names a pod's search list would
- * complete (charts address their Services so: "rel-mariadb"): NAME,
- * NAME.NS and NAME.NS.svc become NAME.NS.svc.cluster.local, and the
- * answer is named as asked. A search list in resolv.conf would not do:
- * Cilium's DNS proxy refuses the names it tries first
- * ("pypi.org.NS.svc.cluster.local"), and glibc stops at a refusal. These
- * rules come after the exact ones: CoreDNS applies the first rule that
- * matches, to the lower-cased, fully qualified name.
+ * "(\.NS|\.NS\.svc)?\.$": what a pod's search list (NS.svc.cluster.local,
+ * svc.cluster.local, cluster.local) appends to NAME, NAME.NS and
+ * NAME.NS.svc to make NAME.NS.svc.cluster.local.
+ */
+static void add_search_forms(struct buf *b, const char *ns)
+{
+	buf_addf(b, "(\\.%s|\\.%s\\.svc)?\\.$", ns, ns);
+}
+
+/*
+ * The namespace's names, completed as a pod's search list would complete
+ * them (charts address them so: "rel-mariadb",
+ * "$(HOSTNAME).rel-vault-internal"), to their cluster names:
+ *  - the pods behind the chart's Services with clusterIP None,
+ *    POD.SERVICE (a StatefulSet's pods, a pod's hostname.subdomain);
+ *  - SRV names of named ports, _PORT._PROTO.SERVICE;
+ *  - Services, NAME.
+ * each also with .NS and .NS.svc. A search list in resolv.conf would not
+ * do: Cilium's DNS proxy refuses the names it tries first
+ * ("pypi.org.NS.svc.cluster.local"), and glibc stops at a refusal. Two
+ * labels are completed only for the chart's own Services (a pod name is
+ * one label: "pypi.org" is no pod's), three only when the first two start
+ * with "_" (SRV). These rules come after the exact ones: CoreDNS applies
+ * the first rule that matches, to the lower-cased, fully qualified name
+ * (Go regexps, unanchored: hence ^ and $). "answer auto" renames the
+ * records owned by the rewritten name, and only those, back to the name
+ * asked (CoreDNS 1.8.4+): a CNAME's target and the records it owns keep
+ * their names, as glibc needs to follow the chain.
  */
 static void add_short_names(struct buf *b, const struct sandbox *sb)
 {
-	static const char *const forms[][2] = {	/* regex, answer suffix */
-		{ "", "" },
-		{ "\\.%s", ".%s" },
-		{ "\\.%s\\.svc", ".%s.svc" },
-	};
 	const char *ns = corefile_namespace(sb);
 	size_t i;
 
-	buf_adds(b, "\n    # The chart's own Services by their short names, "
-		 "as a pod's search\n    # list completes them: NAME, "
-		 "NAME.NAMESPACE, NAME.NAMESPACE.svc.\n");
-	for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
-		buf_adds(b, "    rewrite name regex ^([^.]+)");
-		buf_addf(b, forms[i][0], ns, ns);
-		buf_addf(b, "\\.$ {1}.%s.svc.cluster.local answer name "
-			 "^([^.]+)\\.%s\\.svc\\.cluster\\.local\\.$ {1}",
-			 ns, ns);
-		buf_addf(b, forms[i][1], ns);
-		buf_addch(b, '\n');
+	if (sb->pod_subdomains.nr)
+		buf_adds(b, "\n    # Pods behind the chart's headless Services "
+			 "(clusterIP None), as a\n    # pod's search list "
+			 "completes them: POD.SERVICE, POD.SERVICE.NAMESPACE,"
+			 "\n    # POD.SERVICE.NAMESPACE.svc.\n");
+	for (i = 0; i < sb->pod_subdomains.nr; i++) {
+		const char *h = sb->pod_subdomains.items[i];
+
+		buf_addf(b, "    rewrite name regex ^([^.]+)\\.%s", h);
+		add_search_forms(b, ns);
+		buf_addf(b, " {1}.%s.%s.svc.cluster.local answer auto\n", h,
+			 ns);
 	}
+	buf_adds(b, "\n    # SRV names of named ports: _PORT._PROTO.NAME, "
+		 "_PORT._PROTO.NAME.NAMESPACE,\n    # "
+		 "_PORT._PROTO.NAME.NAMESPACE.svc.\n"
+		 "    rewrite name regex ^(_[^.]+\\._[^.]+\\.[^.]+)");
+	add_search_forms(b, ns);
+	buf_addf(b, " {1}.%s.svc.cluster.local answer auto\n", ns);
+	buf_adds(b, "\n    # The namespace's Services by their short names, "
+		 "as a pod's search\n    # list completes them: NAME, "
+		 "NAME.NAMESPACE, NAME.NAMESPACE.svc.\n"
+		 "    rewrite name regex ^([^.]+)");
+	add_search_forms(b, ns);
+	buf_addf(b, " {1}.%s.svc.cluster.local answer auto\n", ns);
 }
 
 /*

@@ -275,8 +275,9 @@ static void text_dns(struct buf *b, const struct dns_reach *d)
 			 "dns lookups");
 		return;
 	}
-	buf_addf(b, TEXT_FIELD "the namespace's services (%s)\n",
-		 "dns lookups", d->cluster_pattern);
+	buf_addf(b, TEXT_FIELD "the namespace's names (", "dns lookups");
+	add_names(b, d->cluster_patterns, CLUSTER_DNS_DEPTHS);
+	buf_adds(b, ")\n");
 	if (d->names.nr) {
 		buf_addf(b, TEXT_FIELD "beyond the cluster: ", "");
 		add_names(b, d->names.items, d->names.nr);
@@ -738,7 +739,10 @@ static void json_dns(struct json *j, const struct sandbox *sb,
 	reach_dns(sb, svc, &d);
 	json_key(j, "dns");
 	json_open(j, '{');
-	json_str_member(j, "cluster", d.cluster ? d.cluster_pattern : NULL);
+	json_str_member(j, "cluster",
+			d.cluster ? d.cluster_patterns[0] : NULL);
+	json_names(j, "cluster_patterns", d.cluster_patterns,
+		   d.cluster ? CLUSTER_DNS_DEPTHS : 0);
 	json_names(j, "names", d.names.items, d.names.nr);
 	json_names(j, "filtering_lifted_by", d.lifted_by.items,
 		   d.lifted_by.nr);

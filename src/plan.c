@@ -472,6 +472,36 @@ static void name_services(struct sandbox *sb, const struct stream *s,
 }
 
 /*
+ * The chart's Services with clusterIP None, whose pods' names the sidecar
+ * completes (see sandbox.h). A name that is not a DNS-1123 label is no
+ * Service the API server would create: left out, never written into the
+ * Corefile; so is a Service of another namespace.
+ */
+static void find_pod_subdomains(struct sandbox *sb, const struct stream *s)
+{
+	size_t i, j;
+	const char *why;
+
+	for (i = 0; i < s->nr; i++) {
+		const struct doc *d = &s->docs[i];
+
+		for (j = 0; j < d->nr_objects; j++) {
+			const struct object *o = &d->objects[j];
+
+			if (!o->cluster_ip_none || o->stale || !o->name ||
+			    !valid_service_name(o->name, strlen(o->name), &why))
+				continue;
+			if (o->namespace && (!sb->namespace ||
+					     strcmp(o->namespace, sb->namespace)))
+				continue;
+			/* (Helm refuses two Services of one name.) */
+			strlist_add(&sb->pod_subdomains, o->name,
+				    strlen(o->name));
+		}
+	}
+}
+
+/*
  * A scoped port needs its domain allowed (here or, for a service,
  * release-wide); a port for every domain needs domains of the same
  * settings: a service's opens to the service's own domains.
@@ -683,6 +713,7 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 	sb->prefix = buf_detach(&prefix, NULL);
 	name_sets(sb);
 	name_services(sb, s, pts);
+	find_pod_subdomains(sb, s);
 	check_domain_ports(&sb->settings->egress, NULL, NULL,
 			   "allowDomainsPorts");
 	warn_dns_lifting(&sb->settings->egress, NULL, "the release");

@@ -3,7 +3,7 @@
  * of agent-env's network-policy.yaml, plus per-service egress:
  *
  *  - sandbox-egress: every sandboxed pod may look up (through kube-dns and
- *    Cilium's DNS proxy) the services of its namespace and the allowed
+ *    Cilium's DNS proxy) the names of its namespace and the allowed
  *    domains, reach the other pods of the sandbox, the allowed domains on
  *    443 (TLS SNI checked) and 80 (HTTP Host checked) and the extra
  *    allowed ports, and the allowed entities and CIDRs. Nothing else.
@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "reach.h"
 #include "templates.h"
 #include "vocab.h"
 
@@ -106,13 +107,12 @@ static void write_dns_patterns(struct buf *b, size_t indent,
 	const struct egress *e = ctx->e;
 	size_t i;
 
-	if (ctx->cluster_services) {
-		struct buf pattern = BUF_INIT;
+	/* The namespace's names, one pattern per depth (see reach.h). */
+	for (i = 0; ctx->cluster_services && i < CLUSTER_DNS_DEPTHS; i++) {
+		char *pattern = cluster_dns_pattern(ctx->sb, (unsigned)i + 1);
 
-		buf_addf(&pattern, "*.%s.svc.cluster.local",
-			 ctx->sb->namespace ? ctx->sb->namespace : "*");
-		ytext_item_quoted(b, indent, "matchPattern", pattern.data);
-		buf_release(&pattern);
+		ytext_item_quoted(b, indent, "matchPattern", pattern);
+		free(pattern);
 	}
 	for (i = 0; i < e->domains.nr; i++)
 		ytext_item_quoted(b, indent, "matchPattern",

@@ -156,16 +156,27 @@ static void add_dns(struct dns_reach *out, const struct egress *e,
 			add_new(&out->lifted_by, e->entities.items[i]);
 }
 
+char *cluster_dns_pattern(const struct sandbox *sb, unsigned depth)
+{
+	struct buf pattern = BUF_INIT;
+	unsigned i;
+
+	for (i = 0; i < depth; i++)
+		buf_adds(&pattern, "*.");
+	buf_addf(&pattern, "%s.svc.cluster.local",
+		 sb->namespace ? sb->namespace : "*");
+	return buf_detach(&pattern, NULL);
+}
+
 void reach_dns(const struct sandbox *sb, const struct service *svc,
 	       struct dns_reach *out)
 {
 	const struct egress *own = &svc->egress;
-	struct buf pattern = BUF_INIT;
+	unsigned i;
 
 	memset(out, 0, sizeof(*out));
-	buf_addf(&pattern, "*.%s.svc.cluster.local",
-		 sb->namespace ? sb->namespace : "*");
-	out->cluster_pattern = buf_detach(&pattern, NULL);
+	for (i = 0; i < CLUSTER_DNS_DEPTHS; i++)
+		out->cluster_patterns[i] = cluster_dns_pattern(sb, i + 1);
 	if (svc->isolated)
 		return;
 	out->cluster = true;
@@ -176,7 +187,10 @@ void reach_dns(const struct sandbox *sb, const struct service *svc,
 
 void dns_reach_release(struct dns_reach *d)
 {
-	free(d->cluster_pattern);
+	unsigned i;
+
+	for (i = 0; i < CLUSTER_DNS_DEPTHS; i++)
+		free(d->cluster_patterns[i]);
 	strlist_release(&d->names);
 	strlist_release(&d->lifted_by);
 	memset(d, 0, sizeof(*d));

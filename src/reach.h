@@ -86,10 +86,25 @@ void reach_egress(const struct sandbox *sb, const struct service *svc,
 		  struct allows *out);
 void allows_release(struct allows *a);
 
-/* What svc may look up: "*.NS.svc.cluster.local" and further names. */
+/*
+ * The namespace's names, one Cilium matchPattern per depth Kubernetes
+ * serves under NS.svc.cluster.local (in a matchPattern, "*" stays within
+ * one label up to Cilium 1.18): Services, pods behind headless Services
+ * (POD.SERVICE) and SRV names of named ports (_PORT._PROTO.SERVICE).
+ */
+#define CLUSTER_DNS_DEPTHS	3
+
+/*
+ * "*.NS.svc.cluster.local" with depth (1 .. CLUSTER_DNS_DEPTHS) "*"
+ * labels; NS is "*" when the namespace is unknown. Malloc'ed.
+ */
+char *cluster_dns_pattern(const struct sandbox *sb, unsigned depth);
+
+/* What svc may look up: the namespace's names and further names. */
 struct dns_reach {
-	bool cluster;			/* the namespace's services */
-	char *cluster_pattern;		/* "*.NS.svc.cluster.local" */
+	bool cluster;			/* the namespace's names */
+	/* cluster_dns_pattern() of each depth, from 1. */
+	char *cluster_patterns[CLUSTER_DNS_DEPTHS];
 	struct strlist names;		/* beyond the cluster, no repeats */
 	struct strlist lifted_by;	/* entities that lift the filtering */
 };

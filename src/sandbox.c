@@ -150,6 +150,7 @@ void sandbox_release(struct sandbox *sb)
 		free(sb->exposed[i].services);
 	}
 	free(sb->exposed);
+	strlist_release(&sb->pod_subdomains);
 	memset(sb, 0, sizeof(*sb));
 }
 

@@ -197,6 +197,14 @@ struct sandbox {
 	struct exposed *exposed;
 	size_t nr_exposed;
 	size_t alloc_exposed;
+	/*
+	 * The chart's Services with clusterIP None in the release's
+	 * namespace, by name, in stream order: the
+	 * cluster's DNS serves the names of the pods behind them
+	 * (POD.NAME.NS.svc.cluster.local), which the sidecar completes
+	 * from POD.NAME, POD.NAME.NS and POD.NAME.NS.svc. DNS-1123 labels.
+	 */
+	struct strlist pod_subdomains;
 };
 
 void sandbox_init(struct sandbox *sb, const struct settings *st);

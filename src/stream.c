@@ -143,8 +143,10 @@ static void record_headless_selector(struct object *o, struct fy_node *node)
 {
 	struct fy_node *selector = ynode_path(node, "/spec/selector");
 
-	if (!ynode_is(ynode_path(node, "/spec/clusterIP"), "None") ||
-	    !ynode_is_mapping(selector))
+	if (!ynode_is(ynode_path(node, "/spec/clusterIP"), "None"))
+		return;
+	o->cluster_ip_none = true;
+	if (!ynode_is_mapping(selector))
 		return;
 	o->selector = ynode_string_pairs(selector, &o->selector_nr);
 	o->headless = o->selector_nr > 0;

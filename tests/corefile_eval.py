@@ -17,10 +17,12 @@ SERVFAIL. Exit 0; 2 on a usage error, a stream without such a ConfigMap,
 or a Corefile this evaluator does not understand: it refuses to guess
 rather than pass.
 
-A small evaluator of the two rule forms agentenv-post emits, written from
-CoreDNS's source, not from agentenv-post's code:
+A small evaluator of the rule forms agentenv-post emits (and the older
+`answer name` form), written from CoreDNS's source, not from
+agentenv-post's code:
 
     rewrite name exact FROM TO
+    rewrite name regex FROM TO answer auto
     rewrite name regex FROM TO answer name AFROM ATO
 
 Semantics, read in coredns/coredns (plugin/rewrite/name.go at 6a937b46
@@ -48,9 +50,16 @@ at 46602a55; request/request.go, plugin/normalize.go) and coredns/caddy:
     replaced by group i in turn; `answer name AFROM ATO`: AFROM is a
     regexp searched in each answer name, ATO Normalize()d, groups
     substituted the same way; an answer name AFROM does not match is left
-    alone (plugin/rewrite/name.go: newNameRule, regexNameRule.Rewrite,
+    alone; the names records point at (a CNAME's target) are not renamed
+    (plugin/rewrite/name.go: newNameRule, regexNameRule.Rewrite,
     parseAnswerRules, regexStringRewriter.rewriteString). A TO using more
     groups than FROM has is refused at startup (isValidRegexPattern).
+  - `answer auto` (CoreDNS 1.8.4+): every owner name and every name a
+    record points at (CNAME, SRV, MX, NS, PTR, ... targets) that equals the
+    rewritten name, or lies under it, is mapped back to the name asked
+    (lower-cased); every other name is left alone (responseRuleFor,
+    remapStringRewriter, valueRewriterResponseRule; the same from v1.8.4
+    to v1.14.7).
   - the response's question section is restored to the original question
     (plugin/rewrite/reverter.go, WriteMsg) — not printed: always as asked.
 Any other rewrite form, any other server block than `.:53 { }`, or a
@@ -124,38 +133,52 @@ class ExactRule:
         """(forwarded, answer_of) when the rule matches, else None."""
         if name != self.source:
             return None
-        original = name
+        return self.target, remap(self.target, name)
 
-        def answer_of(owner):
-            if owner == self.target:
-                return original
-            if owner.endswith("." + self.target):
-                return owner[:-len(self.target)] + original
-            return owner
-        return self.target, answer_of
+
+def remap(forwarded, original):
+    """answer auto (and an exact rule's answers): a name equal to the
+    rewritten name, or under it, maps back to the name asked; any other
+    name is left alone (plugin/rewrite/name.go: responseRuleFor,
+    remapStringRewriter). Applied to record owners and to the names
+    records point at (CNAME/SRV/MX/NS/PTR targets: valueRewriterResponseRule,
+    getRecordValueForRewrite)."""
+    def answer_of(owner, value=False):
+        if owner == forwarded:
+            return original
+        if owner.endswith("." + forwarded):
+            return owner[:-len(forwarded)] + original
+        return owner
+    return answer_of
 
 
 class RegexRule:
-    def __init__(self, source, target, answer_source, answer_target, where):
+    def __init__(self, source, target, answer_source, answer_target, where,
+                 auto=False):
         self.pattern = compile_regex(source, target, where)
         self.target = normalize(target)
-        self.answer_pattern = compile_regex(answer_source, answer_target,
-                                            where)
-        self.answer_target = normalize(answer_target)
+        self.auto = auto
+        if not auto:
+            self.answer_pattern = compile_regex(answer_source, answer_target,
+                                                where)
+            self.answer_target = normalize(answer_target)
 
     def rewrite(self, name):
         match = self.pattern.search(name)
         if match is None:
             return None
+        forwarded = substitute_groups(self.target,
+                                      (match.group(0),) + match.groups())
+        if self.auto:
+            return forwarded, remap(forwarded, name)
 
-        def answer_of(owner):
-            answer = self.answer_pattern.search(owner)
+        def answer_of(owner, value=False):
+            # `answer name` renames owners only (nameRewriterResponseRule).
+            answer = None if value else self.answer_pattern.search(owner)
             if answer is None:
                 return owner
             return substitute_groups(self.answer_target,
                                      (answer.group(0),) + answer.groups())
-        forwarded = substitute_groups(self.target,
-                                      (match.group(0),) + match.groups())
         return forwarded, answer_of
 
 
@@ -181,6 +204,9 @@ def parse_rule(words, where):
     if (len(words) == 9 and words[1:3] == ["name", "regex"]
             and words[5:7] == ["answer", "name"]):
         return RegexRule(words[3], words[4], words[7], words[8], where)
+    if (len(words) == 7 and words[1:3] == ["name", "regex"]
+            and words[5:7] == ["answer", "auto"]):
+        return RegexRule(words[3], words[4], None, None, where, auto=True)
     raise Unsupported(f"{where}: unsupported rewrite form: {' '.join(words)}")
 
 
@@ -213,8 +239,12 @@ def parse_rules(corefile_text, env):
     return rules
 
 
-def run(rules, name):
-    """(forwarded, answer) for a query of name; answer None: SERVFAIL."""
+def query(rules, name):
+    """(forwarded, answer_of) for a query of name: answer_of(name, value)
+    maps each name in the cluster's answer (owners; with value=True the
+    names records point at) to what the client sees; it
+    is None when no rule took the name (forwarded as asked, answered as
+    the cluster answers), SERVFAIL when forwarded is not a domain name."""
     asked = fqdn(name)
     seen = asked.lower()
     for rule in rules:
@@ -223,9 +253,23 @@ def run(rules, name):
             continue
         forwarded, answer_of = hit
         if not valid_domain_name(forwarded):
-            return forwarded, None
-        return forwarded, answer_of(forwarded)
-    return asked, asked
+            return forwarded, SERVFAIL
+        return forwarded, answer_of
+    return asked, None
+
+
+SERVFAIL = "servfail"
+
+
+def run(rules, name):
+    """(forwarded, answer) for a query of name, the cluster's answer
+    simulated as a record named forwarded; answer None: SERVFAIL."""
+    forwarded, answer_of = query(rules, name)
+    if answer_of is None:
+        return forwarded, forwarded
+    if answer_of == SERVFAIL:
+        return forwarded, None
+    return forwarded, answer_of(forwarded)
 
 
 def evaluate(corefile_text, env, name):
@@ -277,9 +321,9 @@ SELF_TEST_COREFILE = r"""
     rewrite name exact web.example.com agentenv-r-web.NS.svc.cluster.local
     rewrite name exact Alias.Example.ORG. AGENTENV-R-WEB.NS.svc.cluster.local
 
-    rewrite name regex ^([^.]+)\.$ {1}.NS.svc.cluster.local answer name ^([^.]+)\.NS\.svc\.cluster\.local\.$ {1}
-    rewrite name regex ^([^.]+)\.NS\.$ {1}.NS.svc.cluster.local answer name ^([^.]+)\.NS\.svc\.cluster\.local\.$ {1}.NS
-    rewrite name regex ^([^.]+)\.NS\.svc\.$ {1}.NS.svc.cluster.local answer name ^([^.]+)\.NS\.svc\.cluster\.local\.$ {1}.NS.svc
+    rewrite name regex ^([^.]+)\.db-headless(\.NS|\.NS\.svc)?\.$ {1}.db-headless.NS.svc.cluster.local answer auto
+    rewrite name regex ^(_[^.]+\._[^.]+\.[^.]+)(\.NS|\.NS\.svc)?\.$ {1}.NS.svc.cluster.local answer auto
+    rewrite name regex ^([^.]+)(\.NS|\.NS\.svc)?\.$ {1}.NS.svc.cluster.local answer auto
 
     forward . /etc/resolv.conf {
         max_concurrent 1000
@@ -330,6 +374,36 @@ SELF_TEST_CASES = [
      "web.other", "web.other.svc.cluster.local.", "web.other."),
     ("{$VAR} unset: empty, invalid name, servfail", FROM_ENV, {}, "web",
      "web..svc.cluster.local.", None),
+    ("POD.HEADLESS", LITERAL, {}, "db-0.db-headless",
+     "db-0.db-headless.ns.svc.cluster.local.", "db-0.db-headless."),
+    ("POD.HEADLESS.NS", LITERAL, {}, "db-0.db-headless.ns",
+     "db-0.db-headless.ns.svc.cluster.local.", "db-0.db-headless.ns."),
+    ("POD.HEADLESS.NS.svc", LITERAL, {}, "DB-0.db-headless.ns.svc",
+     "db-0.db-headless.ns.svc.cluster.local.", "db-0.db-headless.ns.svc."),
+    ("POD.HEADLESS full: untouched", LITERAL, {},
+     "db-0.db-headless.ns.svc.cluster.local",
+     "db-0.db-headless.ns.svc.cluster.local.",
+     "db-0.db-headless.ns.svc.cluster.local."),
+    ("POD.OTHER: not a headless Service of the chart", LITERAL, {},
+     "db-0.web", "db-0.web.", "db-0.web."),
+    ("SRV short", LITERAL, {}, "_http._tcp.web",
+     "_http._tcp.web.ns.svc.cluster.local.", "_http._tcp.web."),
+    ("SRV .NS.svc", LITERAL, {}, "_http._tcp.web.ns.svc",
+     "_http._tcp.web.ns.svc.cluster.local.", "_http._tcp.web.ns.svc."),
+    ("{$VAR}: POD.HEADLESS", FROM_ENV, NS_ENV, "db-1.db-headless",
+     "db-1.db-headless.ns.svc.cluster.local.", "db-1.db-headless."),
+]
+
+# answer auto renames the rewritten name only: a CNAME's target keeps its
+# name (glibc takes an A record only from the CNAME's target);
+# `answer name` with a regexp renames every owner it matches.
+AUTO_RULE = ("rewrite name regex ^([^.]+)\\.$ {1}.ns.svc.cluster.local "
+             "answer auto")
+NAME_RULE = ("rewrite name regex ^([^.]+)\\.$ {1}.ns.svc.cluster.local "
+             "answer name ^([^.]+)\\.ns\\.svc\\.cluster\\.local\\.$ {1}")
+CNAME_CASES = [
+    (AUTO_RULE, ["a.", "b.ns.svc.cluster.local.", "b.ns.svc.cluster.local."]),
+    (NAME_RULE, ["a.", "b.ns.svc.cluster.local.", "b."]),
 ]
 
 MALFORMED_RULES = [
@@ -340,7 +414,7 @@ MALFORMED_RULES = [
     "rewrite name exact web a b",
     "rewrite name suffix .ns. .ns.svc.cluster.local.",
     r"rewrite name regex ^([^.]+)\.$ {1}.ns.svc.cluster.local",
-    r"rewrite name regex ^([^.]+)\.$ {1}.ns answer auto",
+    r"rewrite name regex ^([^.]+)\.$ {1}.ns answer auto answer name ^(.*)$ {1}",
     r"rewrite name regex ^([^.]+)\.$ {2}.ns answer name ^(.*)$ {1}",
     r"rewrite name regex ^(\w+)\.$ {1}.ns answer name ^(.*)$ {1}",
     r"rewrite name regex ^(?i)web\.$ {0}ns answer name ^(.*)$ {1}",
@@ -368,6 +442,16 @@ def self_test():
             failures += 1
             print(f"not ok - {what}: {name} gave {got}, want "
                   f"{(forwarded, answer)}")
+    for rule, want in CNAME_CASES:
+        # a -> CNAME b.ns.svc.cluster.local., A owned by the target
+        rules = parse_rules(".:53 {\n    " + rule + "\n}\n", {})
+        forwarded, answer_of = query(rules, "a")
+        got = [answer_of(forwarded),
+               answer_of("b.ns.svc.cluster.local.", value=True),
+               answer_of("b.ns.svc.cluster.local.")]
+        if got != want:
+            failures += 1
+            print(f"not ok - {rule}: CNAME answer gave {got}, want {want}")
     corefiles = [LITERAL.replace("    log\n", "    log\n    " + rule + "\n")
                  for rule in MALFORMED_RULES] + MALFORMED_COREFILES
     for corefile in corefiles:
@@ -377,7 +461,7 @@ def self_test():
             continue
         failures += 1
         print(f"not ok - not refused, gave {got}:\n{corefile}")
-    total = len(SELF_TEST_CASES) + len(corefiles)
+    total = len(SELF_TEST_CASES) + len(CNAME_CASES) + len(corefiles)
     print(f"self-test: {total - failures} of {total} cases passed")
     return 1 if failures else 0
 

@@ -13,6 +13,13 @@
 #     would resolve them (a name an exact rule takes is left to the check
 #     above);
 #   - pypi.org is forwarded unchanged.
+# Then tests/resolve_eval.py resolves, as the cluster would, every form of
+# the namespace's names (Services, pods behind headless Services, SRV
+# names of named ports) and every cluster name the chart writes in its
+# env values, args and ConfigMaps, from every sandboxed pod: its Corefile,
+# the DNS rules of its policies (Cilium 1.18's matchPattern), kube-dns
+# (the stream's Services and pods) and L3 (its policies); names of other
+# namespaces and exfiltration probes must stay refused.
 # NS is the case's --namespace; without one the Corefile holds
 # {$AGENTENV_NAMESPACE}, evaluated with AGENTENV_NAMESPACE=testns.
 # shellcheck source-path=SCRIPTDIR source=lib.sh disable=SC1091
@@ -29,11 +36,36 @@ if ! "$PYTHON" -c 'import yaml' 2>/dev/null; then
 	exit
 fi
 
-if out=$("$PYTHON" -B "$EVAL" --self-test 2>&1); then
-	pass "corefile_eval.py --self-test: $(echo "$out" | tail -1)"
-else
-	fail "corefile_eval.py --self-test" "$(echo "$out" | head -5)"
-fi
+RESOLVE=$TOP/tests/resolve_eval.py
+for evaluator in "$EVAL" "$RESOLVE"; do
+	if out=$("$PYTHON" -B "$evaluator" --self-test 2>&1); then
+		pass "$(basename "$evaluator") --self-test: $(echo "$out" | tail -1)"
+	else
+		fail "$(basename "$evaluator") --self-test" "$(echo "$out" | head -5)"
+	fi
+done
+
+# report RESULTS NAME: pass or fail each line of a checker's output, the
+# check's label then its problems, tab-separated (no problem: passed).
+report() {
+	tab=$(printf '\t')
+	while IFS=$tab read -r check problems; do
+		[ -n "$check" ] || continue
+		if [ -z "$problems" ]; then
+			pass "$2: $check"
+		else
+			set -f
+			old_ifs=$IFS
+			IFS=$tab
+			# shellcheck disable=SC2086 # one problem a field
+			fail "$2: $check" $problems
+			IFS=$old_ifs
+			set +f
+		fi
+	done <<EOF_RESULTS
+$1
+EOF_RESULTS
+}
 
 # case_namespace ARGS_FILE: the --namespace value of a case, if any.
 case_namespace() {
@@ -145,22 +177,13 @@ for dir in "$GOLDEN"/*/; do
 		fail "$name: checked" "$(echo "$results" | tail -3)"
 		continue
 	}
-	tab=$(printf '\t')
-	while IFS=$tab read -r check problems; do
-		if [ -z "$problems" ]; then
-			pass "$name: $check"
-		else
-			set -f
-			old_ifs=$IFS
-			IFS=$tab
-			# shellcheck disable=SC2086 # one problem a field
-			fail "$name: $check" $problems
-			IFS=$old_ifs
-			set +f
-		fi
-	done <<EOF_RESULTS
-$results
-EOF_RESULTS
+	report "$results" "$name"
+	results=$("$PYTHON" -B "$RESOLVE" --check "$dir/out.yaml" "$ns" \
+		${env_ns:+--env-namespace "$env_ns"} 2>&1) || {
+		fail "$name: resolved" "$(echo "$results" | tail -3)"
+		continue
+	}
+	report "$results" "$name"
 done
 
 # The key case through the command line: wordpress reaches its database

@@ -285,22 +285,24 @@ def dns_patterns(pol):
                 out.append(dns.get("matchPattern"))
     return out
 if a.namespace and egress is not None:
-    want_pat = "*.%s.svc.cluster.local" % a.namespace
-    if want_pat not in dns_patterns(egress):
-        bad("%s: DNS rule %s, want %s" % (ident(egress),
-            dns_patterns(egress), want_pat))
+    # The namespace's zone at each depth (Services, POD.HEADLESS, SRV).
+    for depth in (1, 2, 3):
+        want_pat = "*." * depth + "%s.svc.cluster.local" % a.namespace
+        if want_pat not in dns_patterns(egress):
+            bad("%s: DNS rule %s, want %s" % (ident(egress),
+                dns_patterns(egress), want_pat))
 
-# The chart's own Services resolve by their short names (NAME, NAME.NS,
-# NAME.NS.svc): the sidecar's Corefile has the three rules for them.
+# The namespace's Services resolve by their short names (NAME, NAME.NS,
+# NAME.NS.svc), SRV names by _PORT._PROTO.NAME...: the sidecar's Corefile
+# has the rules for them, answers renamed for the query only.
 if a.namespace:
     # Without a namespace ("*" in the DNS rule) the sidecar reads it.
     ns = "{$AGENTENV_NAMESPACE}" if a.namespace == "*" else a.namespace
+    forms = r"(\.%s|\.%s\.svc)?\.$" % (ns, ns)
     want_rules = [
-        r"rewrite name regex ^([^.]+)%s\.$ {1}.%s.svc.cluster.local "
-        r"answer name ^([^.]+)\.%s\.svc\.cluster\.local\.$ {1}%s"
-        % (regex, ns, ns, answer)
-        for regex, answer in (("", ""), (r"\.%s" % ns, ".%s" % ns),
-                              (r"\.%s\.svc" % ns, ".%s.svc" % ns))]
+        r"rewrite name regex ^%s%s {1}.%s.svc.cluster.local answer auto"
+        % (head, forms, ns)
+        for head in (r"(_[^.]+\._[^.]+\.[^.]+)", r"([^.]+)")]
     cm = byname.get(("ConfigMap", "agentenv-%s-coredns-configmap" % R))
     corefile = ((cm or {}).get("data") or {}).get("Corefile") or ""
     lines = [l.strip() for l in corefile.splitlines()]

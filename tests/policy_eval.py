@@ -21,7 +21,9 @@ Cilium's semantics, not from agentenv-post's code:
   - toEntities all / cluster match in-cluster pods; toFQDNs, toCIDR and
     the other entities do not;
   - a toEndpoints rule with rules.dns is the DNS rule: its matchPatterns
-    are the names the pod may look up.
+    are the names the pod may look up (those under .svc.cluster.local, in
+    order, are the namespace's names at each depth; see
+    resolve_eval.py for what they match).
 Only the policies agentenv-post generated (label agentenv.io/generated)
 are evaluated; the chart's kept policies are "not analysed", as --explain
 says.
@@ -256,10 +258,11 @@ def host_glob(regex, where):
 
 def outside(policies, pod, release_wide):
     """(egress items, dns facts) of pod beyond the release's pods."""
-    items, dns_names, cluster = set(), set(), None
+    items, dns_names, cluster = set(), set(), []
     lifted = set()
     if egress_denied_entirely(policies, pod):
-        return items, {"cluster": None, "names": set(), "lifted": set()}
+        return items, {"cluster": None, "cluster_patterns": (),
+                       "names": set(), "lifted": set()}
     for pol in policies:
         if "egress" not in pol.sections or not pol.applies(pod):
             continue
@@ -313,10 +316,13 @@ def outside(policies, pod, release_wide):
                     check_keys(d, {"matchPattern"}, w)
                     pattern = d["matchPattern"]
                     if pattern.endswith(".svc.cluster.local"):
-                        cluster = pattern
+                        if pattern not in cluster:
+                            cluster.append(pattern)
                     else:
                         dns_names.add(pattern)
-    return items, {"cluster": cluster, "names": dns_names, "lifted": lifted}
+    return items, {"cluster": cluster[0] if cluster else None,
+                   "cluster_patterns": tuple(cluster), "names": dns_names,
+                   "lifted": lifted}
 
 
 # --- the two sides --------------------------------------------------------
@@ -436,6 +442,7 @@ def from_explain(explain):
                                   tuple(e["ports"])))
         facts["dns"][s["name"]] = {
             "cluster": s["dns"]["cluster"],
+            "cluster_patterns": tuple(s["dns"]["cluster_patterns"]),
             "names": set(s["dns"]["names"]),
             "lifted": set(s["dns"]["filtering_lifted_by"]),
         }

@@ -36,9 +36,11 @@ Normalised (the same thing spelt differently):
   - list order is kept (and so compared) everywhere except where it has no
     meaning: volumes, containers (by name) and volumeMounts (by mountPath),
     the Corefile's rewrite rules (a set: every name is exact and distinct;
-    our three regex rules for the chart's own Services' short names are
-    an addition, noted and set aside), and the order of documents in the
-    stream.
+    our regex rules for the namespace's short names are an addition,
+    noted and set aside), and the order of documents in the stream;
+  - the DNS rule's patterns of the namespace's zone at depths 2 and 3
+    (*.*.NS.svc.cluster.local, *.*.*.NS.svc.cluster.local): an addition,
+    noted and set aside.
 
 Ignored (agent-env sets it, agentenv-post deliberately does not, or it is
 the chart's business rather than the sandbox's):
@@ -228,12 +230,40 @@ class Compare:
             ours = dict(ours, spec={k: v for k, v in
                                     (ours.get("spec") or {}).items()
                                     if k != "description"})
+            ours = self.zone_depths(name, ours)
             ref = dict(ref, spec={k: v for k, v in
                                   (ref.get("spec") or {}).items()
                                   if k != "description"})
         body = {k: v for k, v in ours.items() if k != "metadata"}
         ref_body = {k: v for k, v in ref.items() if k != "metadata"}
         self.deep(name, "", self.norm(body), self.norm(ref_body))
+
+    def zone_depths(self, name, policy):
+        """Ours allows the namespace's zone at depths 2 and 3 too
+        (*.*.NS.svc.cluster.local, *.*.*.NS.svc.cluster.local: pods
+        behind headless Services, SRV names), right after agent-env's
+        *.NS.svc.cluster.local, which is all agent-env has: set aside,
+        noted; tests/resolve_eval.py checks what they let through."""
+        spec = dict(policy.get("spec") or {})
+        egress = []
+        for rule in spec.get("egress") or []:
+            ports = []
+            for entry in rule.get("toPorts") or []:
+                dns = (entry.get("rules") or {}).get("dns")
+                if dns:
+                    kept = [d for d in dns if not re.match(
+                        r"^\*\.\*\.(\*\.)?[^*]+\.svc\.cluster\.local$",
+                        str(d.get("matchPattern")))]
+                    if len(kept) == len(dns) - 2:
+                        self.note("%s: the DNS patterns of the zone's "
+                                  "depths 2 and 3" % name)
+                    entry = dict(entry, rules=dict(entry["rules"], dns=kept))
+                ports.append(entry)
+            egress.append(dict(rule, toPorts=ports) if "toPorts" in rule
+                          else rule)
+        if "egress" in spec:
+            spec["egress"] = egress
+        return dict(policy, spec=spec)
 
     def corefile(self, name, ours, ref):
         """Rewrite rules as a set, every other directive line in order."""
@@ -249,14 +279,16 @@ class Compare:
             return rewrites, rest
         ours_rw, ours_rest = parse(ours)
         ref_rw, ref_rest = parse(ref)
-        # Ours adds the chart's own Services by short name (NAME, NAME.NS,
-        # NAME.NS.svc): three regex rules agent-env has no need for (it
-        # has no chart Services); tests/dns-names.sh checks what they do.
-        short = {r for r in ours_rw if r.startswith("rewrite name regex ")}
-        if len(short) == 3:
+        # Ours completes the namespace's names as a search list would
+        # (NAME, _PORT._PROTO.NAME, POD.HEADLESS, each with .NS and
+        # .NS.svc): regex rules agent-env has no need for (it has no
+        # chart Services); tests/dns-names.sh checks what they do.
+        short = {r for r in ours_rw if r.startswith("rewrite name regex ")
+                 and r.endswith(" answer auto")}
+        if short:
             ours_rw -= short
-            self.note("%s: the 3 short-name rules of the chart's own "
-                      "Services" % name)
+            self.note("%s: the %d short-name rules of the namespace's "
+                      "names" % (name, len(short)))
         for line in sorted(ours_rw - ref_rw):
             self.diff(name, "Corefile rewrite", line, MISSING)
         for line in sorted(ref_rw - ours_rw):

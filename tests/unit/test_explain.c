@@ -210,7 +210,10 @@ START_TEST(test_egress_as_policy_emits_it)
 
 	reach_dns(&m.sb, svc, &dns);
 	ck_assert(dns.cluster);
-	ck_assert_str_eq(dns.cluster_pattern, "*.ns.svc.cluster.local");
+	ck_assert_str_eq(dns.cluster_patterns[0], "*.ns.svc.cluster.local");
+	ck_assert_str_eq(dns.cluster_patterns[1], "*.*.ns.svc.cluster.local");
+	ck_assert_str_eq(dns.cluster_patterns[2],
+			 "*.*.*.ns.svc.cluster.local");
 	ck_assert_uint_eq(dns.names.nr, 2);
 	ck_assert_str_eq(dns.names.items[0], "a.org");
 	ck_assert_str_eq(dns.names.items[1], "*");

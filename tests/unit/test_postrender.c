@@ -383,8 +383,15 @@ START_TEST(test_generated_objects)
 		  "'agentenv.io/sandbox'", "true");
 	assert_at(egress, "/spec/endpointSelector/matchLabels/"
 		  "'io.kubernetes.pod.namespace'", "ns");
+	/* The namespace's names, one pattern per depth. */
 	assert_at(egress, "/spec/egress/0/toPorts/0/rules/dns/0/matchPattern",
 		  "*.ns.svc.cluster.local");
+	assert_at(egress, "/spec/egress/0/toPorts/0/rules/dns/1/matchPattern",
+		  "*.*.ns.svc.cluster.local");
+	assert_at(egress, "/spec/egress/0/toPorts/0/rules/dns/2/matchPattern",
+		  "*.*.*.ns.svc.cluster.local");
+	ck_assert_int_eq(count_at(egress, "/spec/egress/0/toPorts/0/rules/dns"),
+			 3);
 	ck_assert_int_eq(count_at(deny, "/spec/ingress"), 1);
 	ck_assert(ynode_is_mapping(ynode_path(deny, "/spec/ingress/0")));
 	ck_assert_int_eq(fy_node_mapping_item_count(ynode_path(deny,
@@ -825,6 +832,52 @@ START_TEST(test_headless_services)
 }
 END_TEST
 
+#define CHART_SERVICE(name, spec)					\
+	"---\napiVersion: v1\nkind: Service\nmetadata:\n"		\
+	"  name: " name "\nspec:\n" spec
+
+static const char pod_subdomains_in[] =
+	SVC_DEPLOY("a", "")
+	CHART_SERVICE("db-hl", "  clusterIP: None\n  selector:\n    app: db\n")
+	CHART_SERVICE("manual-hl", "  clusterIP: None\n")
+	CHART_SERVICE("db", "  selector:\n    app: db\n");
+
+/*
+ * POD.SERVICE forms for the chart's Services with clusterIP None (one in
+ * another namespace is refused: see bad-other-namespace), answers renamed
+ * for the query only.
+ */
+START_TEST(test_pod_subdomains)
+{
+	struct settings st;
+	struct run r;
+	const char *corefile;
+	size_t len;
+
+	settings_init(&st, "rel", "ns");
+	run_ok(&r, &st, pod_subdomains_in);
+	corefile = ynode_scalar(ynode_path(must_find(&r, "ConfigMap",
+		"agentenv-rel-coredns-configmap"), "/data/Corefile"), &len);
+	ck_assert_ptr_nonnull(corefile);
+	ck_assert_ptr_nonnull(strstr(corefile, "rewrite name regex "
+		"^([^.]+)\\.db-hl(\\.ns|\\.ns\\.svc)?\\.$ "
+		"{1}.db-hl.ns.svc.cluster.local answer auto\n"));
+	ck_assert_ptr_nonnull(strstr(corefile, "^([^.]+)\\.manual-hl("));
+	ck_assert_ptr_null(strstr(corefile, "\\.db("));
+	ck_assert_ptr_nonnull(strstr(corefile, "rewrite name regex "
+		"^(_[^.]+\\._[^.]+\\.[^.]+)(\\.ns|\\.ns\\.svc)?\\.$ "
+		"{1}.ns.svc.cluster.local answer auto\n"));
+	ck_assert_ptr_nonnull(strstr(corefile, "rewrite name regex "
+		"^([^.]+)(\\.ns|\\.ns\\.svc)?\\.$ "
+		"{1}.ns.svc.cluster.local answer auto\n"));
+	/* No rule renames answers by a regexp of the cluster's names. */
+	ck_assert_ptr_null(strstr(corefile, "answer name"));
+	assert_idempotent(&st, &r.out);
+	run_release(&r);
+	settings_release(&st);
+}
+END_TEST
+
 /* A long release still gives names within Kubernetes' limit. */
 START_TEST(test_long_names)
 {
@@ -1194,6 +1247,7 @@ static Suite *make_suite(void)
 	tcase_add_loop_test(tc, test, 0, (int)ARRAY_SIZE(cases))
 	tcase_add_test(tc, test_deployment);
 	tcase_add_test(tc, test_generated_objects);
+	tcase_add_test(tc, test_pod_subdomains);
 	LOOP(test_podspec, podspec_cases);
 	LOOP(test_sidecar_form, sidecar_cases);
 	tcase_add_test(tc, test_untouched);
