@@ -28,6 +28,10 @@ Normalised (the same thing spelt differently):
     init containers must (and agent-env's cannot) mount /etc/resolv.conf
     (CONTRACT: "Init containers after a native sidecar get the resolv.conf
     mount too"), so that mount is checked and then dropped;
+  - the ports of agent-env's sidecar (dns 53/UDP, dns-tcp 53/TCP): ours
+    declares none (it listens on 127.0.0.1 only, and a port named "dns"
+    collides with a chart container's). Informational in Kubernetes:
+    checked as agent-env's, then dropped with a note;
   - AGENTENV_NAMESPACE (fieldRef metadata.namespace) in our sidecar's env:
     ours adds it only when no namespace is known (the Corefile reads it);
     agent-env always knows its namespace. Dropped;
@@ -80,6 +84,10 @@ WORKLOAD_TEMPLATES = {   # kind: path to the pod template
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
 }
 SIDECAR = "coredns"
+AGENT_ENV_SIDECAR_PORTS = [
+    {"containerPort": 53, "protocol": "UDP", "name": "dns"},
+    {"containerPort": 53, "protocol": "TCP", "name": "dns-tcp"},
+]
 RESOLV_VOLUME = "resolv-conf"
 NETWORK_LABEL = "aisi.gov.uk/network-"
 INSTANCE = "app.kubernetes.io/instance"
@@ -331,6 +339,10 @@ class Compare:
             ours_side.pop("env", None)
             if env:
                 ours_side["env"] = env
+            if "ports" not in ours_side and ref_side.get("ports") == \
+                    AGENT_ENV_SIDECAR_PORTS:
+                del ref_side["ports"]
+                self.note("%s: coredns sidecar declares no ports" % obj)
             self.container(obj, "coredns sidecar", ours_side, ref_side)
 
         # The other containers, matched by name.
