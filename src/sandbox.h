@@ -67,6 +67,18 @@ enum output_form {
 	OUTPUT_EXPLAIN_JSON,	/* --explain --format json */
 };
 
+/*
+ * The sidecar's securityContext, as --sidecar-security chooses it (over
+ * --values corednsSecurityContext); UNSET: --values', else the template's.
+ */
+enum sidecar_security {
+	SIDECAR_SECURITY_UNSET,
+	/* uid 65532, NET_BIND_SERVICE through coredns' file capability */
+	SIDECAR_SECURITY_NONROOT,
+	/* uid 0, every capability dropped but NET_BIND_SERVICE */
+	SIDECAR_SECURITY_ROOT_NET_BIND,
+};
+
 enum sidecar_form {
 	SIDECAR_AUTO,		/* native where a regular one breaks the pod */
 	SIDECAR_NATIVE,		/* init container with restartPolicy Always */
@@ -135,6 +147,7 @@ struct settings {
 	char *release;			/* --release, or NULL */
 	char *namespace;		/* --namespace / HELM_NAMESPACE */
 	enum sidecar_form sidecar;
+	enum sidecar_security sidecar_security;	/* --sidecar-security */
 	bool check_only;
 	bool drop_chart_policies;	/* --drop-chart-policies */
 	enum output_form output;	/* --explain, --format */
