@@ -131,7 +131,7 @@ static void write_service_labels(struct buf *b, size_t indent,
 				 const struct sandbox *sb,
 				 const struct service *svc)
 {
-	ytext_pair_quoted(b, indent, INSTANCE_LABEL, sb->release);
+	ytext_pair_quoted(b, indent, RELEASE_LABEL, sb->release);
 	/* Only sandboxed pods may answer to a sandbox name. */
 	ytext_pair_quoted(b, indent, SANDBOX_LABEL, "true");
 	ytext_pair_plain(b, indent, SERVICE_LABEL, svc->name);

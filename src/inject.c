@@ -323,6 +323,8 @@ const char *inject_final_label(const struct pod_template *pt,
 	/* In the order set_metadata() sets them: a later one wins. */
 	if (!strcmp(key, SANDBOX_LABEL))
 		return "true";
+	if (!strcmp(key, RELEASE_LABEL))
+		return sb->release;
 	if (!strncmp(key, NETWORK_LABEL_PREFIX, plen) &&
 	    strlist_has(&svc->networks, key + plen))
 		return "true";
@@ -352,6 +354,7 @@ static void set_metadata(struct pod_template *pt, const struct sandbox *sb,
 		ynode_set(labels, PRESENTED_LABEL,
 			  ynode_string(d, svc->name));
 	ynode_set(labels, SERVICE_LABEL, ynode_string(d, svc->name));
+	ynode_set(labels, RELEASE_LABEL, ynode_quoted(d, sb->release));
 	ynode_set(labels, SANDBOX_LABEL, ynode_quoted(d, "true"));
 	for (i = 0; i < svc->networks.nr; i++) {
 		struct buf key = BUF_INIT;
