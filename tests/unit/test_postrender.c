@@ -378,7 +378,7 @@ START_TEST(test_generated_objects)
 			    "agentenv-demo-svc-web-ingress");
 	assert_at(egress, "/apiVersion", "cilium.io/v2");
 	assert_at(egress, "/spec/endpointSelector/matchLabels/"
-		  "'app.kubernetes.io/instance'", "demo");
+		  "'agentenv.io/release'", "demo");
 	assert_at(egress, "/spec/endpointSelector/matchLabels/"
 		  "'agentenv.io/sandbox'", "true");
 	assert_at(egress, "/spec/endpointSelector/matchLabels/"
@@ -789,7 +789,7 @@ START_TEST(test_headless_services)
 	ck_assert_ptr_null(find(&r, "Service", "agentenv-rel-d"));
 	assert_at(a, "/spec/clusterIP", "None");
 	assert_at(a, "/spec/selector/'agentenv.io/service'", "a");
-	assert_at(a, "/spec/selector/'app.kubernetes.io/instance'", "rel");
+	assert_at(a, "/spec/selector/'agentenv.io/release'", "rel");
 	assert_at(c, "/spec/clusterIP", "None");
 	assert_at(b, "/spec/clusterIP", "None");
 	ck_assert_int_eq(count_at(b, "/spec/ports"), 2);
@@ -1074,8 +1074,13 @@ static const struct error_case error_cases[] = {
 	{ OPTED_OUT "---\n- a\n", NULL, "is a sequence" },
 	/* No release: no --release, no instance label. */
 	{ SVC_DEPLOY("a", ""), NULL, "cannot tell the release name" },
-	{ SVC_DEPLOY("a", "") PLAIN_POD, "other",
-	  "app.kubernetes.io/instance is 'demo' but the release is 'other'" },
+	/* The chart's own instance label stands, but not where presented. */
+	{ SVC_DEPLOY("a", "") "---\napiVersion: v1\nkind: Pod\nmetadata:\n"
+	  "  name: p\n  labels: {app.kubernetes.io/instance: demo, "
+	  "inspect/service: p}\nspec:\n  containers: [{name: c, image: x}]\n",
+	  "other", "metadata.labels[\"app.kubernetes.io/instance\"]: 'demo' "
+	  "on pods presented to the agent (inspect/service 'p'), but the "
+	  "release is 'other'" },
 	{ SVC_DEPLOY("a", "") SVC_DEPLOY("a", ""), "rel",
 	  "sandbox service 'a' is already the service of document 1" },
 	{ WEB_WITH("", "      hostNetwork: true\n"), NULL,
