@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "sha256.h"
 #include "validate.h"
 
 struct strlist {
@@ -183,6 +184,8 @@ struct sandbox {
 	/* The ConfigMaps the pods of each set mount. */
 	char *coredns_configmap[NR_POD_SETS];
 	char *resolv_configmap[NR_POD_SETS];
+	/* Of their data, for the pods' DNS_DIGEST_ANNOTATION (dns.h). */
+	char dns_digest[NR_POD_SETS][SHA256_HEX_SIZE];
 	struct service *services;
 	size_t nr;
 	size_t alloc;

@@ -29,6 +29,12 @@
 #define RELEASE_LABEL "agentenv.io/release"
 /* Every sandboxed pod's service; the per-service policies select on it. */
 #define SERVICE_LABEL "agentenv.io/service"
+/*
+ * On a sandboxed pod template: the digest of the data of the ConfigMaps it
+ * mounts (dns_config_digest()), so that a change rolls the pods: subPath
+ * mounts never see a ConfigMap's update.
+ */
+#define DNS_DIGEST_ANNOTATION "agentenv.io/dns-config-digest"
 /* The record of what was injected into a pod (see inject_strip()). */
 #define INJECTED_ANNOTATION "agentenv.io/injected"
 /* On a chart's network policy: its author vouches for it. */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # cli.sh: the command line's edges: --version and --help check their
 # write, usage errors go through diag (so Helm 4 users get them in
-# last-error.log), exit statuses, a failed write of the output.
+# last-error.log), exit statuses, a failed write of the output, an earlier
+# version's output fed back in.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 unset HELM_NAMESPACE HELM_PLUGIN_NAME
@@ -67,6 +68,18 @@ if [ "$status" -eq 2 ] && [ -f "$log" ] && grep -q "usage: --sidecar 'sometimes'
 	pass "usage error as a Helm plugin: in last-error.log (exit 2)"
 else
 	fail "usage error as a Helm plugin" "exit $status, log: $(head -c 300 "$log" 2>/dev/null)"
+fi
+
+# An earlier version's output (golden/previous-output/in.yaml: ports on
+# the sidecar, no agentenv.io/release label, no DNS digest) is recognised
+# and comes out as a fresh run of the chart it was made from.
+golden=$TOP/testdata/golden
+post --namespace sandbox-ns <"$golden/sidecar-forms/in.yaml" >"$tmp/fresh" 2>/dev/null
+if cmp -s "$tmp/fresh" "$golden/previous-output/out.yaml"; then
+	pass "an earlier version's output comes out as a fresh run's"
+else
+	fail "an earlier version's output" \
+		"$(diff "$golden/previous-output/out.yaml" "$tmp/fresh" | head -10)"
 fi
 
 run --release demo --namespace demo-ns --check
