@@ -381,10 +381,17 @@ static void set_metadata(struct pod_template *pt, const struct sandbox *sb,
 	if (sb->settings->annotations)
 		set_all(ynode_want_mapping(meta, "annotations"),
 			sb->settings->annotations);
-	/* Last but the record (inject_strip() removes both). */
+	/*
+	 * Last but the record (inject_strip() removes both). Not on a Job:
+	 * its pod template is immutable, so a changed digest would make
+	 * helm upgrade fail, and a Job's pods are not rolled anyway.
+	 */
 	annotations = ynode_want_mapping(meta, "annotations");
-	set_last(annotations, DNS_DIGEST_ANNOTATION,
-		 ynode_quoted(d, sb->dns_digest[pt->set]));
+	if (!pt->kind || strcmp(pt->kind, "Job"))
+		set_last(annotations, DNS_DIGEST_ANNOTATION,
+			 ynode_quoted(d, sb->dns_digest[pt->set]));
+	else
+		ynode_remove(annotations, DNS_DIGEST_ANNOTATION);
 }
 
 static void set_pod_spec(struct pod_template *pt, const struct sandbox *sb)

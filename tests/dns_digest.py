@@ -5,7 +5,7 @@ Check, with an independent reader (PyYAML and hashlib), that every pod
 template agentenv-post injected (it carries agentenv.io/injected) carries
 agentenv.io/dns-config-digest, and that it is the digest of the data of the
 two ConfigMaps its coredns-config and resolv-conf volumes mount, found in
-the stream: SHA-256 of "Corefile" NUL <Corefile> NUL "resolv.conf" NUL
+the stream (a Job's, whose pod template is immutable, carries none): SHA-256 of "Corefile" NUL <Corefile> NUL "resolv.conf" NUL
 <resolv.conf> NUL, in lower-case hex (README: "Upgrades"). Prints one line
 per pod template that fails and exits 1 then; exit 2 when the stream does
 not parse.
@@ -66,6 +66,12 @@ def main():
             tpl = (tpl or {}).get(step) or {}
         annotations = (tpl.get("metadata") or {}).get("annotations") or {}
         if "agentenv.io/injected" not in annotations:
+            continue
+        if obj["kind"] == "Job":   # immutable template: none (README)
+            if DIGEST in annotations:
+                wrong.append("Job/%s: %s on an immutable pod template"
+                             % ((obj.get("metadata") or {}).get("name"),
+                                DIGEST))
             continue
         what = "%s/%s" % (obj["kind"], (obj.get("metadata") or {}).get("name"))
         volumes = {v.get("name"): v for v in
