@@ -71,9 +71,9 @@ static void parse_service(struct annot_ctx *c)
 	(void)c;	/* read before the table: it names the service */
 }
 
-static void parse_injected(struct annot_ctx *c)
+static void parse_ours(struct annot_ctx *c)
 {
-	(void)c;	/* our own record: inject_strip() reads it */
+	(void)c;	/* the record, the digest: inject writes them */
 }
 
 static void parse_runtime_class(struct annot_ctx *c)
@@ -213,7 +213,8 @@ static const struct annotation annotation_table[] = {
 	{ ANNOTATION_PREFIX "allow-entities",
 	  LIST_OF(valid_entity, egress.entities) },
 	{ ANNOTATION_PREFIX "host-access", parse_host_access, NULL, NULL, 0 },
-	{ ANNOTATION_PREFIX "injected", parse_injected, NULL, NULL, 0 },
+	{ INJECTED_ANNOTATION, parse_ours, NULL, NULL, 0 },
+	{ DNS_DIGEST_ANNOTATION, parse_ours, NULL, NULL, 0 },
 };
 
 #define NR_ANNOTATIONS (sizeof(annotation_table) / sizeof(annotation_table[0]))
@@ -240,7 +241,7 @@ static const char *annotation_list(void)
 	for (i = 0; i < NR_ANNOTATIONS; i++) {
 		int n;
 
-		if (annotation_table[i].parse == parse_injected)
+		if (annotation_table[i].parse == parse_ours)
 			continue;	/* ours to write */
 		n = snprintf(list + used, sizeof(list) - used, "%s%s",
 			     used ? ", " : "",

@@ -11,7 +11,10 @@
  */
 #include "dns.h"
 
+#include <string.h>
+
 #include "buf.h"
+#include "sha256.h"
 #include "templates.h"
 #include "vocab.h"
 
@@ -160,7 +163,7 @@ static void write_service_labels(struct buf *b, size_t indent,
 				 const struct sandbox *sb,
 				 const struct service *svc)
 {
-	ytext_pair_quoted(b, indent, INSTANCE_LABEL, sb->release);
+	ytext_pair_quoted(b, indent, RELEASE_LABEL, sb->release);
 	/* Only sandboxed pods may answer to a sandbox name. */
 	ytext_pair_quoted(b, indent, SANDBOX_LABEL, "true");
 	ytext_pair_plain(b, indent, SERVICE_LABEL, svc->name);
@@ -235,10 +238,47 @@ static void headless_services(struct gen *g)
 	}
 }
 
+static void resolv_slot(struct buf *b, const char *name, size_t name_len,
+			size_t indent, bool block, void *data)
+{
+	(void)data;
+	if (!block || !ytext_slot_is(name, name_len, "resolv_conf"))
+		gen_unknown_slot(name, name_len);
+	ytext_literal(b, indent, template_resolv_conf);
+}
+
 void dns_generate(struct gen *g)
 {
 	corefile_configmap(g);
 	gen_write(g, template_resolv_configmap,
-		  g->sb->resolv_configmap[g->set], "resolv-conf", NULL, NULL);
+		  g->sb->resolv_configmap[g->set], "resolv-conf", resolv_slot,
+		  NULL);
 	headless_services(g);
+}
+
+/* A key and its value, each with its NUL: neither can hold one. */
+static void digest_pair(struct sha256 *h, const char *key, const char *value,
+			size_t len)
+{
+	sha256_update(h, key, strlen(key) + 1);
+	sha256_update(h, value, len);
+	sha256_update(h, "", 1);
+}
+
+void dns_config_digest(const struct sandbox *sb, enum pod_set set,
+		       char hex[SHA256_HEX_SIZE])
+{
+	struct buf corefile = BUF_INIT;
+	struct sha256 h;
+
+	(void)set;	/* every set's Corefile is the same text */
+	/* At indent 0 the literal block's lines are its value. */
+	corefile_slot(&corefile, "corefile", strlen("corefile"), 0, true,
+		      (void *)sb);
+	sha256_init(&h);
+	digest_pair(&h, "Corefile", corefile.data, corefile.len);
+	digest_pair(&h, "resolv.conf", template_resolv_conf,
+		    strlen(template_resolv_conf));
+	sha256_hex(&h, hex);
+	buf_release(&corefile);
 }

@@ -198,6 +198,7 @@ bool inject_strip(struct pod_template *pt)
 	ynode_remove_at(volumes, ynode_count(volumes) - 1);
 	ynode_remove_at(volumes, ynode_count(volumes) - 1);
 	ynode_remove(annotations, INJECTED_ANNOTATION);
+	ynode_remove(annotations, DNS_DIGEST_ANNOTATION);
 	if (r.cluster_default)
 		ynode_set(pt->spec, "runtimeClassName",
 			  ynode_plain(pt->doc->fyd, "CLUSTER_DEFAULT"));
@@ -368,6 +369,8 @@ const char *inject_final_label(const struct pod_template *pt,
 	/* In the order set_metadata() sets them: a later one wins. */
 	if (!strcmp(key, SANDBOX_LABEL))
 		return "true";
+	if (!strcmp(key, RELEASE_LABEL))
+		return sb->release;
 	if (!strncmp(key, NETWORK_LABEL_PREFIX, plen) &&
 	    strlist_has(&svc->networks, key + plen))
 		return "true";
@@ -381,12 +384,25 @@ const char *inject_final_label(const struct pod_template *pt,
 	return own;
 }
 
+/*
+ * Set key last in map, wherever the input had it: the sandbox's own keys
+ * come out in one order whether the input is the chart's, our output, or
+ * an earlier version's (which had fewer of them).
+ */
+static void set_last(struct fy_node *map, const char *key,
+		     struct fy_node *value)
+{
+	ynode_remove(map, key);
+	ynode_set(map, key, value);
+}
+
 static void set_metadata(struct pod_template *pt, const struct sandbox *sb,
 			 const struct service *svc)
 {
 	struct fy_document *d = pt->doc->fyd;
 	struct fy_node *meta = ynode_want_mapping(pt->pod, "metadata");
 	struct fy_node *labels = ynode_want_mapping(meta, "labels");
+	struct fy_node *annotations;
 	size_t i;
 
 	set_all(labels, sb->settings->labels);
@@ -396,19 +412,31 @@ static void set_metadata(struct pod_template *pt, const struct sandbox *sb,
 	if (svc->presented)
 		ynode_set(labels, PRESENTED_LABEL,
 			  ynode_string(d, svc->name));
-	ynode_set(labels, SERVICE_LABEL, ynode_string(d, svc->name));
-	ynode_set(labels, SANDBOX_LABEL, ynode_quoted(d, "true"));
+	set_last(labels, SERVICE_LABEL, ynode_string(d, svc->name));
+	set_last(labels, RELEASE_LABEL, ynode_quoted(d, sb->release));
+	set_last(labels, SANDBOX_LABEL, ynode_quoted(d, "true"));
 	for (i = 0; i < svc->networks.nr; i++) {
 		struct buf key = BUF_INIT;
 
 		buf_addf(&key, "%s%s", NETWORK_LABEL_PREFIX,
 			 svc->networks.items[i]);
-		ynode_set(labels, key.data, ynode_quoted(d, "true"));
+		set_last(labels, key.data, ynode_quoted(d, "true"));
 		buf_release(&key);
 	}
 	if (sb->settings->annotations)
 		set_all(ynode_want_mapping(meta, "annotations"),
 			sb->settings->annotations);
+	/*
+	 * Last but the record (inject_strip() removes both). Not on a Job:
+	 * its pod template is immutable, so a changed digest would make
+	 * helm upgrade fail, and a Job's pods are not rolled anyway.
+	 */
+	annotations = ynode_want_mapping(meta, "annotations");
+	if (!pt->kind || strcmp(pt->kind, "Job"))
+		set_last(annotations, DNS_DIGEST_ANNOTATION,
+			 ynode_quoted(d, sb->dns_digest[pt->set]));
+	else
+		ynode_remove(annotations, DNS_DIGEST_ANNOTATION);
 }
 
 static void set_pod_spec(struct pod_template *pt, const struct sandbox *sb)

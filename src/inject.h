@@ -4,10 +4,10 @@
  * What is added, in the order agent-env renders it:
  *  - runtimeClassName (the chart's, else agentenv.io/runtime-class, else
  *    gvisor; CLUSTER_DEFAULT removes the field);
- *  - --values labels, then app.kubernetes.io/instance (when missing),
- *    inspect/service (only where the chart named the service), the
- *    service and sandbox labels the policies select on, the network
- *    labels; --values annotations;
+ *  - --values labels, then app.kubernetes.io/instance (when missing: the
+ *    chart's own value stands), inspect/service (only where the chart
+ *    named the service), the service, release and sandbox labels the
+ *    policies select on, the network labels; --values annotations;
  *  - enableServiceLinks: false and automountServiceAccountToken: false
  *    unless the chart sets them, --values imagePullSecrets;
  *  - every container but the sidecar: $AGENT_ENV, Guaranteed-QoS default

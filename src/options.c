@@ -39,6 +39,11 @@ static const char usage_text[] =
 "  --allow-cidr C        release-wide egress to CIDR C (repeatable)\n"
 "  --allow-entity E      release-wide egress to Cilium entity E\n"
 "  --sidecar FORM        auto (default), native or container\n"
+"  --sidecar-security S  the sidecar's securityContext: nonroot (default:\n"
+"                        uid 65532, coredns' file capability) or\n"
+"                        root-net-bind (uid 0, only NET_BIND_SERVICE: for\n"
+"                        gVisor that ignores file capabilities); over\n"
+"                        --values corednsSecurityContext\n"
 "  --annotation K=V      add annotation K=V to every pod and generated\n"
 "                        object (repeatable; over --values annotations)\n"
 "  --label K=V           the same for a label (over --values labels)\n"
@@ -135,6 +140,17 @@ static void opt_sidecar(struct option_state *os, const char *arg)
 	else
 		usage_error(os, "--sidecar '%s': use auto, native or "
 			    "container%s", arg, "");
+}
+
+static void opt_sidecar_security(struct option_state *os, const char *arg)
+{
+	if (!strcmp(arg, "nonroot"))
+		os->st->sidecar_security = SIDECAR_SECURITY_NONROOT;
+	else if (!strcmp(arg, "root-net-bind"))
+		os->st->sidecar_security = SIDECAR_SECURITY_ROOT_NET_BIND;
+	else
+		usage_error(os, "--sidecar-security '%s': use nonroot or "
+			    "root-net-bind%s", arg, "");
 }
 
 static void opt_drop_chart_policies(struct option_state *os,
@@ -278,6 +294,7 @@ static const struct option_def option_table[] = {
 	{ "--allow-cidr", true, opt_allow_cidr },
 	{ "--allow-entity", true, opt_allow_entity },
 	{ "--sidecar", true, opt_sidecar },
+	{ "--sidecar-security", true, opt_sidecar_security },
 	{ "--annotation", true, opt_annotation },
 	{ "--label", true, opt_label },
 	{ "--coredns-image", true, opt_coredns_image },

@@ -209,8 +209,8 @@ static void check_unsandboxed_labels(const struct pod_template *pt)
  * The labels the policies select on are the sandbox's to set: a chart's
  * own network label would admit its pods to a network their
  * agentenv.io/networks does not name, and an agentenv.io/ label we do not
- * set could match some future selector. (The sandbox, service and
- * inspect/service labels are set over whatever the chart wrote.)
+ * set could match some future selector. (The sandbox, release, service
+ * and inspect/service labels are set over whatever the chart wrote.)
  */
 static void check_sandbox_labels(const struct sandbox *sb,
 				 const struct pod_templates *pts)
@@ -242,16 +242,58 @@ static void check_sandbox_labels(const struct sandbox *sb,
 			else if (!strncmp(key, ANNOTATION_PREFIX,
 					  strlen(ANNOTATION_PREFIX)) &&
 				 strcmp(key, SANDBOX_LABEL) &&
+				 strcmp(key, RELEASE_LABEL) &&
 				 strcmp(key, SERVICE_LABEL))
 				why = "not a label of the sandbox's (those are "
-				      SANDBOX_LABEL " and " SERVICE_LABEL
-				      ", which it sets): remove it";
+				      SANDBOX_LABEL ", " RELEASE_LABEL " and "
+				      SERVICE_LABEL ", which it sets): remove it";
 			if (why)
 				diag_error(&pt->where, "%smetadata.labels["
 					   "\"%.*s%s\"]: %s", pt->field_prefix,
 					   diag_shown(strlen(key)), key,
 					   diag_cut(strlen(key)), why);
 		}
+	}
+}
+
+/*
+ * The instance label is the chart's (policies select RELEASE_LABEL), but
+ * k8s_sandbox finds the pods it presents to the agent by it: a presented
+ * pod must carry the release there (inject adds it where missing).
+ */
+static void check_presented_instance(const struct sandbox *sb,
+				     const struct pod_templates *pts)
+{
+	size_t i;
+
+	for (i = 0; i < pts->nr; i++) {
+		const struct pod_template *pt = &pts->items[i];
+		const struct service *svc;
+		const char *instance;
+		struct where w;
+
+		if (!sandboxed(pt))
+			continue;
+		svc = &sb->services[pt->service];
+		instance = pod_template_label(pt, INSTANCE_LABEL);
+		if (!svc->presented || !instance ||
+		    !strcmp(instance, sb->release))
+			continue;
+		w = pt->where;
+		if (pt->instance && !strcmp(pt->instance, instance))
+			w.line = pt->instance_line;
+		diag_error(&w, "%smetadata.labels[\"" INSTANCE_LABEL "\"]: "
+			   "'%.*s%s' on pods presented to the agent "
+			   "(inspect/service '%s'), but the release is '%s': "
+			   "k8s_sandbox finds the pods it presents by that "
+			   "label and would not find these; set it to the "
+			   "release name (or leave it out: agentenv-post "
+			   "adds it), or pass --release '%.*s%s' if that is "
+			   "the release", pt->field_prefix,
+			   diag_shown(strlen(instance)), instance,
+			   diag_cut(strlen(instance)), svc->name,
+			   sb->release, diag_shown(strlen(instance)),
+			   instance, diag_cut(strlen(instance)));
 	}
 }
 
@@ -275,6 +317,11 @@ static void warn_dns_lifting(const struct egress *e, const struct where *w,
 				     "agent-env)", whose, lifting[i]);
 }
 
+/*
+ * --release, else the instance label of the sandboxed pods, which must
+ * then agree. With --release a chart's other instance label is its own
+ * business (check_presented_instance() says where it is not).
+ */
 static char *find_release(const struct settings *st,
 			  const struct pod_templates *pts)
 {
@@ -283,7 +330,7 @@ static char *find_release(const struct settings *st,
 	const char *why;
 	size_t i;
 
-	for (i = 0; i < pts->nr; i++) {
+	for (i = 0; !st->release && i < pts->nr; i++) {
 		const struct pod_template *pt = &pts->items[i];
 		char *label;
 
@@ -301,19 +348,11 @@ static char *find_release(const struct settings *st,
 			struct where w = pt->where;
 
 			w.line = pt->instance_line;
-			if (first)
-				diag_error(&w, "label %s is '%s' but document "
-					   "%zu (%s/%s) says '%s': a release "
-					   "is one sandbox; pass --release to "
-					   "say which", INSTANCE_LABEL, label,
-					   first->where.doc, first->kind,
-					   first->name, release);
-			else
-				diag_error(&w, "label %s is '%s' but the "
-					   "release is '%s' (--release): the "
-					   "policies select pods by that "
-					   "label", INSTANCE_LABEL, label,
-					   release);
+			diag_error(&w, "label %s is '%s' but document %zu "
+				   "(%s/%s) says '%s': a release is one "
+				   "sandbox; pass --release to say which",
+				   INSTANCE_LABEL, label, first->where.doc,
+				   first->kind, first->name, release);
 		}
 		free(label);
 	}
@@ -709,6 +748,7 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 	check_unique_services(sb);
 	check_unsandboxed_presented(sb, pts);
 	check_sandbox_labels(sb, pts);
+	check_presented_instance(sb, pts);
 	buf_addf(&prefix, "agentenv-%s", sb->release);
 	sb->prefix = buf_detach(&prefix, NULL);
 	name_sets(sb);

@@ -53,7 +53,7 @@ static void write_release_labels(struct buf *b, size_t indent,
 	if (sb->namespace)
 		ytext_pair_plain(b, indent, "io.kubernetes.pod.namespace",
 				 sb->namespace);
-	ytext_pair_quoted(b, indent, INSTANCE_LABEL, sb->release);
+	ytext_pair_quoted(b, indent, RELEASE_LABEL, sb->release);
 	ytext_pair_quoted(b, indent, SANDBOX_LABEL, "true");
 }
 

@@ -18,6 +18,7 @@
 #include "admission.h"
 #include "chartpolicy.h"
 #include "diag.h"
+#include "dns.h"
 #include "explain.h"
 #include "exposure.h"
 #include "generate.h"
@@ -132,6 +133,20 @@ static void write_documents(struct stream *s, struct pod_templates *pts,
 	output_flush(o);
 }
 
+/*
+ * What the pods of each set mount, digested before pass 2 injects them:
+ * the generated objects are only written after the documents.
+ */
+static void digest_dns_configs(struct sandbox *sb)
+{
+	int set;
+
+	for (set = 0; set < NR_POD_SETS; set++)
+		if (sb->has_set[set])
+			dns_config_digest(sb, (enum pod_set)set,
+					  sb->dns_digest[set]);
+}
+
 /* --explain: what the sandbox allows, instead of the stream. */
 static void write_explanation(const struct sandbox *sb,
 			      const struct pod_templates *pts,
@@ -189,8 +204,11 @@ int postrender_to(const struct settings *st, char *input, size_t len,
 		output_init(&o, sink, data);
 		if (st->output != OUTPUT_STREAM)
 			write_explanation(&sb, &pts, st->output, &o);
-		else
+		else {
+			if (sandboxed)
+				digest_dns_configs(&sb);
 			write_documents(&s, &pts, &sb, sandboxed > 0, &o);
+		}
 		output_release(&o);
 	}
 done:

@@ -22,6 +22,7 @@
 #include <stddef.h>
 
 #include "diag.h"
+#include "sha256.h"
 #include "validate.h"
 
 struct strlist {
@@ -65,6 +66,18 @@ enum output_form {
 	OUTPUT_EXPLAIN_TEXT,	/* --explain [--format text] */
 	OUTPUT_EXPLAIN_DOT,	/* --explain --format dot */
 	OUTPUT_EXPLAIN_JSON,	/* --explain --format json */
+};
+
+/*
+ * The sidecar's securityContext, as --sidecar-security chooses it (over
+ * --values corednsSecurityContext); UNSET: --values', else the template's.
+ */
+enum sidecar_security {
+	SIDECAR_SECURITY_UNSET,
+	/* uid 65532, NET_BIND_SERVICE through coredns' file capability */
+	SIDECAR_SECURITY_NONROOT,
+	/* uid 0, every capability dropped but NET_BIND_SERVICE */
+	SIDECAR_SECURITY_ROOT_NET_BIND,
 };
 
 enum sidecar_form {
@@ -135,6 +148,7 @@ struct settings {
 	char *release;			/* --release, or NULL */
 	char *namespace;		/* --namespace / HELM_NAMESPACE */
 	enum sidecar_form sidecar;
+	enum sidecar_security sidecar_security;	/* --sidecar-security */
 	bool check_only;
 	bool drop_chart_policies;	/* --drop-chart-policies */
 	enum output_form output;	/* --explain, --format */
@@ -186,6 +200,8 @@ struct sandbox {
 	/* The ConfigMaps the pods of each set mount. */
 	char *coredns_configmap[NR_POD_SETS];
 	char *resolv_configmap[NR_POD_SETS];
+	/* Of their data, for the pods' DNS_DIGEST_ANNOTATION (dns.h). */
+	char dns_digest[NR_POD_SETS][SHA256_HEX_SIZE];
 	struct service *services;
 	size_t nr;
 	size_t alloc;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "templates.h"
 #include "ynode.h"
 #include "vocab.h"
 
@@ -507,7 +508,8 @@ void values_add_options(struct settings *st)
 	struct fy_node *root;
 
 	if (!st->option_annotations.nr && !st->option_labels.nr &&
-	    !st->option_coredns_image)
+	    !st->option_coredns_image &&
+	    st->sidecar_security == SIDECAR_SECURITY_UNSET)
 		return;
 	if (diag_error_count())
 		return;		/* --values was refused: exit 1 follows */
@@ -539,5 +541,16 @@ void values_add_options(struct settings *st)
 			  ynode_quoted(st->values_doc,
 				       st->option_coredns_image));
 		st->coredns_image = ynode_get(root, "corednsImage");
+	}
+	/* --sidecar-security: nonroot is the sidecar template's own. */
+	if (st->sidecar_security == SIDECAR_SECURITY_NONROOT) {
+		ynode_remove(root, "corednsSecurityContext");
+		st->coredns_security_context = NULL;
+	} else if (st->sidecar_security == SIDECAR_SECURITY_ROOT_NET_BIND) {
+		ynode_set(root, "corednsSecurityContext",
+			  ynode_from_yaml(st->values_doc,
+				template_sidecar_security_root_net_bind));
+		st->coredns_security_context =
+			ynode_get(root, "corednsSecurityContext");
 	}
 }

@@ -31,8 +31,8 @@ bool values_load_text(struct settings *st, const char *text, size_t len,
 bool is_reserved_key(const char *key, size_t len);
 
 /*
- * Apply --annotation, --label and --coredns-image (already validated by
- * options) over what --values set: the command line wins for a key both
+ * Apply --annotation, --label, --coredns-image and --sidecar-security
+ * (already validated by options) over what --values set: the command line wins for a key both
  * set. Call after values_load(); does nothing when --values was refused.
  */
 void values_add_options(struct settings *st);

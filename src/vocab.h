@@ -6,7 +6,11 @@
 #ifndef AGENTENV_VOCAB_H
 #define AGENTENV_VOCAB_H
 
-/* How k8s_sandbox finds a release's pods. */
+/*
+ * How k8s_sandbox finds a release's pods. The chart's to set (traefik sets
+ * "RELEASE-NAMESPACE" and selects on it): added where missing; only a pod
+ * presented to the agent must carry the release there (plan.c).
+ */
 #define INSTANCE_LABEL "app.kubernetes.io/instance"
 /*
  * k8s_sandbox's sandbox environment name: it hands the agent every pod
@@ -18,8 +22,19 @@
 #define ANNOTATION_PREFIX "agentenv.io/"
 /* What the policies select: a pod this program sandboxed. */
 #define SANDBOX_LABEL "agentenv.io/sandbox"
+/*
+ * Every sandboxed pod's release; with SANDBOX_LABEL what the policies and
+ * headless Services select, whatever the chart's instance label says.
+ */
+#define RELEASE_LABEL "agentenv.io/release"
 /* Every sandboxed pod's service; the per-service policies select on it. */
 #define SERVICE_LABEL "agentenv.io/service"
+/*
+ * On a sandboxed pod template: the digest of the data of the ConfigMaps it
+ * mounts (dns_config_digest()), so that a change rolls the pods: subPath
+ * mounts never see a ConfigMap's update.
+ */
+#define DNS_DIGEST_ANNOTATION "agentenv.io/dns-config-digest"
 /* The record of what was injected into a pod (see inject_strip()). */
 #define INJECTED_ANNOTATION "agentenv.io/injected"
 /* On a chart's network policy: its author vouches for it. */

@@ -528,7 +528,7 @@ eg = pols.get("agentenv-%s-sandbox-egress" % R)
 if eg:
     if eg["metadata"].get("namespace", NS) != NS:
         bad.append("egress policy in namespace %r" % eg["metadata"].get("namespace"))
-    if eg["spec"]["endpointSelector"]["matchLabels"].get("app.kubernetes.io/instance") != R:
+    if eg["spec"]["endpointSelector"]["matchLabels"].get("agentenv.io/release") != R:
         bad.append("egress policy selects %r" % eg["spec"]["endpointSelector"])
     pats = [dns.get("matchPattern") for rule in eg["spec"].get("egress", [])
             for tp in rule.get("toPorts") or []

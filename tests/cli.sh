@@ -1,8 +1,9 @@
 #!/bin/sh
 # cli.sh: the command line's edges: --version and --help check their
 # write, usage errors go through diag (so Helm 4 users get them in
-# last-error.log), exit statuses, a failed write of the output; the log
-# files follow no planted symlink and need a private directory.
+# last-error.log), exit statuses, a failed write of the output, an earlier
+# version's output fed back in; the log files follow no planted symlink
+# and need a private directory.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/lib.sh"
 unset HELM_NAMESPACE HELM_PLUGIN_NAME
@@ -170,6 +171,18 @@ if [ "$(mode "$tmp/new.log")" = 600 ] && ! grep -q old "$tmp/old.log" &&
 	pass "$name"
 else
 	fail "$name" "$(mode "$tmp/new.log")" "$(head -3 "$tmp/old.log")"
+fi
+
+# An earlier version's output (golden/previous-output/in.yaml: ports on
+# the sidecar, no agentenv.io/release label, no DNS digest) is recognised
+# and comes out as a fresh run of the chart it was made from.
+golden=$TOP/testdata/golden
+post --namespace sandbox-ns <"$golden/sidecar-forms/in.yaml" >"$tmp/fresh" 2>/dev/null
+if cmp -s "$tmp/fresh" "$golden/previous-output/out.yaml"; then
+	pass "an earlier version's output comes out as a fresh run's"
+else
+	fail "an earlier version's output" \
+		"$(diff "$golden/previous-output/out.yaml" "$tmp/fresh" | head -10)"
 fi
 
 run --release demo --namespace demo-ns --check

@@ -8,8 +8,10 @@
 #                stderr must be empty; or
 #   err.txt      alone: the expected stderr (exit status 1, empty stdout)
 # Every output must also come out the same when fed back in (idempotency),
-# be the same on a second run (determinism), re-parse with libyaml and pass
-# k8s-validate. UPDATE_GOLDEN=1 rewrites out.yaml / err.txt.
+# be the same on a second run (determinism), re-parse with libyaml, pass
+# k8s-validate and carry on every injected pod the digest of the ConfigMaps
+# it mounts (tests/dns_digest.py). UPDATE_GOLDEN=1 rewrites out.yaml /
+# err.txt.
 # A case whose args hold --explain expects an explanation, not manifests:
 # it is checked for determinism only (not fed back, parsed or validated).
 # shellcheck source=tests/lib.sh
@@ -19,6 +21,13 @@ unset HELM_NAMESPACE
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The independent readers (PyYAML) of every accepted output.
+PYTHON=/usr/bin/python3
+have_yaml=yes
+"$PYTHON" -c 'import yaml' 2>/dev/null || {
+	have_yaml=
+	skip "every output read again as Helm does: $PYTHON cannot import yaml (python3-yaml)"
+}
 
 run_case() {
 	dir=$1
@@ -39,13 +48,6 @@ run_case() {
 		>"$tmp/twice" 2>/dev/null
 }
 
-# The independent reader (PyYAML) of every accepted output.
-PYTHON=/usr/bin/python3
-have_yaml=yes
-"$PYTHON" -c 'import yaml' 2>/dev/null || {
-	have_yaml=
-	skip "every output read as Helm does: $PYTHON cannot import yaml (python3-yaml)"
-}
 
 # The namespace a case's args name (--namespace NS), or "".
 case_namespace() {
@@ -118,6 +120,11 @@ for dir in "$TOP"/testdata/golden/*/; do
 			fail "$name" "an independent reader finds pods or objects past the sandbox:" "$msg"
 			continue
 		fi
+		if [ -n "$have_yaml" ] &&
+			! msg=$("$PYTHON" "$TOP/tests/dns_digest.py" "$tmp/out"); then
+			fail "$name" "a pod's DNS configuration digest is wrong:" "$msg"
+			continue
+		fi
 		pass "$name"
 	elif [ -f "$dir/err.txt" ]; then
 		if [ "$status" != 1 ]; then
@@ -135,4 +142,6 @@ for dir in "$TOP"/testdata/golden/*/; do
 	fi
 done
 have_validator || skip "k8s-validate checks: no $VALIDATOR here"
+[ -n "$have_yaml" ] ||
+	skip "digest checks: $PYTHON cannot import yaml (python3-yaml)"
 finish

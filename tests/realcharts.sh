@@ -44,7 +44,7 @@ bitnami-valkey-sentinel       refused networkPolicy.enabled=false
 bitnami-valkey-sentinel-drop  accepted
 code-server-dind              refused host-access
 scb-juice-shop                accepted
-traefik                       refused app.kubernetes.io/instance
+traefik                       accepted
 vault-ha-raft                 refused keep-admission
 vault-ha-raft-keep            accepted
 '

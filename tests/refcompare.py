@@ -12,9 +12,12 @@ Normalised (the same thing spelt differently):
     both become "PREFIX" in every string (object names, ConfigMap and claim
     names, volume names, $AGENT_ENV values, Corefile rewrite targets);
   - release scoping: agent-env selects on app.kubernetes.io/name: agent-env
-    + app.kubernetes.io/instance, we select on app.kubernetes.io/instance +
-    agentenv.io/sandbox: "true"; in any label map both sets become one
-    "RELEASE: <release>" entry. app.kubernetes.io/instance alone does NOT
+    + app.kubernetes.io/instance, we select on agentenv.io/release +
+    agentenv.io/sandbox: "true" (the instance label is the chart's: a
+    chart may set its own value there); in any label map both sets become
+    one "RELEASE: <release>" entry, which takes the instance label with it
+    when it says the release (our pods carry it too: k8s_sandbox finds
+    pods by it, checked apart). app.kubernetes.io/instance alone does NOT
     (it also selects the release's unsandboxed pods). Within such a set,
     the service agent-env selects with inspect/service we select with
     agentenv.io/service (inspect/service is set only where the chart asks
@@ -28,6 +31,10 @@ Normalised (the same thing spelt differently):
     init containers must (and agent-env's cannot) mount /etc/resolv.conf
     (CONTRACT: "Init containers after a native sidecar get the resolv.conf
     mount too"), so that mount is checked and then dropped;
+  - the ports of agent-env's sidecar (dns 53/UDP, dns-tcp 53/TCP): ours
+    declares none (it listens on 127.0.0.1 only, and a port named "dns"
+    collides with a chart container's). Informational in Kubernetes:
+    checked as agent-env's, then dropped with a note;
   - AGENTENV_NAMESPACE (fieldRef metadata.namespace) in our sidecar's env:
     ours adds it only when no namespace is known (the Corefile reads it);
     agent-env always knows its namespace. Dropped;
@@ -82,9 +89,14 @@ WORKLOAD_TEMPLATES = {   # kind: path to the pod template
     "CronJob": ("spec", "jobTemplate", "spec", "template"),
 }
 SIDECAR = "coredns"
+AGENT_ENV_SIDECAR_PORTS = [
+    {"containerPort": 53, "protocol": "UDP", "name": "dns"},
+    {"containerPort": 53, "protocol": "TCP", "name": "dns-tcp"},
+]
 RESOLV_VOLUME = "resolv-conf"
 NETWORK_LABEL = "aisi.gov.uk/network-"
 INSTANCE = "app.kubernetes.io/instance"
+RELEASE_LABEL = "agentenv.io/release"
 IGNORED_LABELS = {"helm.sh/chart", "app.kubernetes.io/managed-by",
                   "aisi.gov.uk/k8s-sandbox-version", "agentenv.io/generated"}
 IGNORED_ANNOTATIONS = {"postrenderer.helm.sh/postrender-filename",
@@ -143,11 +155,17 @@ class Compare:
             return [self.norm(v) for v in value]
         if isinstance(value, dict):
             out = {k: self.norm(v) for k, v in value.items()}
-            if out.get(INSTANCE) == self.release and (
-                    out.get("app.kubernetes.io/name") == "agent-env" or
+            # The third: a chart's kept policy may scope as we once did.
+            if (out.get(RELEASE_LABEL) == self.release and
+                    out.get("agentenv.io/sandbox") == "true") or (
+                    out.get(INSTANCE) == self.release and
+                    out.get("app.kubernetes.io/name") == "agent-env") or (
+                    out.get(INSTANCE) == self.release and
                     out.get("agentenv.io/sandbox") == "true"):
-                for k in (INSTANCE, "agentenv.io/sandbox"):
+                for k in (RELEASE_LABEL, "agentenv.io/sandbox"):
                     out.pop(k, None)
+                if out.get(INSTANCE) == self.release:
+                    del out[INSTANCE]
                 if out.get("app.kubernetes.io/name") == "agent-env":
                     del out["app.kubernetes.io/name"]
                 for k in ("agentenv.io/service", "inspect/service"):
@@ -326,6 +344,13 @@ class Compare:
                 picked["RELEASE"] = scoped
             return picked
         self.deep(obj, "template.metadata.labels", labels(ours), labels(ref))
+        # k8s_sandbox finds a release's pods by it.
+        for side, meta in (("ours", ours), ("agent-env", ref)):
+            instance = (meta.get("labels") or {}).get(INSTANCE)
+            if instance != self.release:
+                self.diff(obj, "template.metadata.labels." + INSTANCE,
+                          instance if side == "ours" else "(checked)",
+                          instance if side != "ours" else "(checked)")
         annotations = {k: v for k, v in (ours.get("annotations") or {}).items()
                        if not k.startswith("agentenv.io/")}
         self.deep(obj, "template.metadata.annotations",
@@ -363,6 +388,10 @@ class Compare:
             ours_side.pop("env", None)
             if env:
                 ours_side["env"] = env
+            if "ports" not in ours_side and ref_side.get("ports") == \
+                    AGENT_ENV_SIDECAR_PORTS:
+                del ref_side["ports"]
+                self.note("%s: coredns sidecar declares no ports" % obj)
             self.container(obj, "coredns sidecar", ours_side, ref_side)
 
         # The other containers, matched by name.

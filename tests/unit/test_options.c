@@ -79,6 +79,7 @@ struct opt_case {
 	const char *namespace;
 	const char *values;
 	enum sidecar_form sidecar;
+	enum sidecar_security security;	/* --sidecar-security */
 	bool check;
 	const char *domains;		/* items joined with ' ' */
 	const char *cidrs;
@@ -117,6 +118,12 @@ static const struct opt_case opt_cases[] = {
 	{ RUN("--sidecar", "auto"), .sidecar = SIDECAR_AUTO },
 	{ RUN("--sidecar", "native", "--sidecar", "auto"),
 	  .sidecar = SIDECAR_AUTO },
+	{ RUN("--sidecar-security", "root-net-bind"),
+	  .security = SIDECAR_SECURITY_ROOT_NET_BIND },
+	{ RUN("--sidecar-security=nonroot"),
+	  .security = SIDECAR_SECURITY_NONROOT },
+	{ RUN("--sidecar-security", "root-net-bind", "--sidecar-security",
+	      "nonroot"), .security = SIDECAR_SECURITY_NONROOT },
 	{ RUN("--check"), .check = true },
 	{ RUN("--check", "--release", "r", "--namespace=n", "--sidecar",
 	      "container", "--values", "x"), .check = true, .release = "r",
@@ -174,6 +181,11 @@ static const struct opt_case opt_cases[] = {
 	USAGE("--allow-entity 'everything'", "--allow-entity", "everything"),
 	USAGE("--sidecar 'sometimes'", "--sidecar", "sometimes"),
 	USAGE("--sidecar 'Native'", "--sidecar=Native"),
+	USAGE("--sidecar-security needs a value", "--sidecar-security"),
+	USAGE("--sidecar-security 'root': use nonroot or root-net-bind",
+	      "--sidecar-security", "root"),
+	USAGE("--sidecar-security 'Root-Net-Bind'",
+	      "--sidecar-security=Root-Net-Bind"),
 	/* agentenv-helm's --set settings (values_add_options applies them) */
 	{ RUN("--annotation", "inspectTaskName=a.b=c", "--label=k=v",
 	      "--label", "empty=", "--coredns-image", "r.io/coredns:1"),
@@ -308,6 +320,7 @@ START_TEST(test_options)
 		assert_opt_str(st.namespace, c->namespace, "namespace");
 		assert_opt_str(values, c->values, "values path");
 		ck_assert_int_eq(st.sidecar, c->sidecar);
+		ck_assert_int_eq(st.sidecar_security, c->security);
 		ck_assert_int_eq(st.check_only, c->check);
 		ck_assert_int_eq(st.output, c->output);
 		assert_items(&st.egress.domains, c->domains, "domains");
@@ -328,7 +341,7 @@ START_TEST(test_help_lists_every_option)
 	static const char *const names[] = {
 		"--release NAME", "--namespace NS", "--values FILE",
 		"--allow-domain D", "--allow-cidr C", "--allow-entity E",
-		"--sidecar FORM", "--check", "--explain", "--format FORMAT",
+		"--sidecar FORM", "--sidecar-security S", "--check", "--explain", "--format FORMAT",
 		"--version", "--help",
 		"Exit status",
 	};

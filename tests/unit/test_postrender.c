@@ -378,7 +378,7 @@ START_TEST(test_generated_objects)
 			    "agentenv-demo-svc-web-ingress");
 	assert_at(egress, "/apiVersion", "cilium.io/v2");
 	assert_at(egress, "/spec/endpointSelector/matchLabels/"
-		  "'app.kubernetes.io/instance'", "demo");
+		  "'agentenv.io/release'", "demo");
 	assert_at(egress, "/spec/endpointSelector/matchLabels/"
 		  "'agentenv.io/sandbox'", "true");
 	assert_at(egress, "/spec/endpointSelector/matchLabels/"
@@ -771,12 +771,80 @@ END_TEST
 	"    spec:\n      containers:\n"				\
 	"      - name: " name "\n        image: x\n"
 
-static const char services_in[] =
-	SVC_DEPLOY("a", "        agentenv.io/dns-record: \"true\"\n")
-	SVC_DEPLOY("b", "        agentenv.io/ports: \"80, 53/UDP\"\n")
-	SVC_DEPLOY("c", "        agentenv.io/additional-dns-records: "
-		   "c.example\n")
-	SVC_DEPLOY("d", "");
+#define SERVICES_IN(c_records, d_annotation)				\
+	SVC_DEPLOY("a", "        agentenv.io/dns-record: \"true\"\n")	\
+	SVC_DEPLOY("b", "        agentenv.io/ports: \"80, 53/UDP\"\n")	\
+	SVC_DEPLOY("c", "        agentenv.io/additional-dns-records: "	\
+		   c_records "\n")					\
+	SVC_DEPLOY("d", d_annotation)
+
+static const char services_in[] = SERVICES_IN("c.example", "");
+
+/*
+ * The digest on a pod of what it mounts changes with the DNS
+ * configuration (another workload's record, the namespace), and only
+ * with it: a pod rolls on a helm upgrade when its DNS rules change.
+ */
+struct digest_case {
+	const char *in_a, *ns_a, *in_b, *ns_b;
+	bool same;
+};
+
+static const struct digest_case digest_cases[] = {
+	{ services_in, "ns", services_in, "ns", true },
+	/* another workload's additional record */
+	{ services_in, "ns", SERVICES_IN("c2.example", ""), "ns", false },
+	{ services_in, "ns", SERVICES_IN("c.example, c2.example", ""), "ns",
+	  false },
+	/* a new Service with a DNS record */
+	{ services_in, "ns", SERVICES_IN("c.example", "")
+	  SVC_DEPLOY("e", "        agentenv.io/dns-record: \"true\"\n"),
+	  "ns", false },
+	{ services_in, "ns", services_in, "other", false },
+	/* what the pods do not mount: a ConfigMap of the chart's */
+	{ services_in, "ns", CONFIGMAP SERVICES_IN("c.example", ""), "ns",
+	  true },
+	/* egress is the policies', not the Corefile's */
+	{ services_in, "ns", SERVICES_IN("c.example", "        agentenv.io/"
+		"allow-domains: pypi.org\n"), "ns", true },
+};
+
+/* Deployment d's digest annotation, checked to be 64 hex digits. */
+static void digest_of(const char *in, const char *ns,
+		      char hex[SHA256_HEX_SIZE])
+{
+	struct settings st;
+	struct run r;
+	struct fy_node *d, *n;
+	const char *got;
+	size_t len = 0, i;
+
+	settings_init(&st, "rel", ns);
+	run_ok(&r, &st, in);
+	d = must_find(&r, "Deployment", "d");
+	n = ynode_path(d, "/spec/template/metadata/annotations/"
+		       "'agentenv.io/dns-config-digest'");
+	got = ynode_scalar(n, &len);
+	ck_assert_msg(got && len == SHA256_HEX_SIZE - 1, "no digest:\n%s",
+		      r.out.data);
+	for (i = 0; i < len; i++)
+		ck_assert(strchr("0123456789abcdef", got[i]) != NULL);
+	memcpy(hex, got, len);
+	hex[len] = '\0';
+	run_release(&r);
+	settings_release(&st);
+}
+
+START_TEST(test_dns_digest)
+{
+	const struct digest_case *c = &digest_cases[_i];
+	char a[SHA256_HEX_SIZE], b[SHA256_HEX_SIZE];
+
+	digest_of(c->in_a, c->ns_a, a);
+	digest_of(c->in_b, c->ns_b, b);
+	ck_assert_msg(!strcmp(a, b) == c->same, "%s, %s", a, b);
+}
+END_TEST
 
 START_TEST(test_headless_services)
 {
@@ -796,7 +864,7 @@ START_TEST(test_headless_services)
 	ck_assert_ptr_null(find(&r, "Service", "agentenv-rel-d"));
 	assert_at(a, "/spec/clusterIP", "None");
 	assert_at(a, "/spec/selector/'agentenv.io/service'", "a");
-	assert_at(a, "/spec/selector/'app.kubernetes.io/instance'", "rel");
+	assert_at(a, "/spec/selector/'agentenv.io/release'", "rel");
 	assert_at(c, "/spec/clusterIP", "None");
 	assert_at(b, "/spec/clusterIP", "None");
 	ck_assert_int_eq(count_at(b, "/spec/ports"), 2);
@@ -1127,8 +1195,13 @@ static const struct error_case error_cases[] = {
 	{ OPTED_OUT "---\n- a\n", NULL, "is a sequence" },
 	/* No release: no --release, no instance label. */
 	{ SVC_DEPLOY("a", ""), NULL, "cannot tell the release name" },
-	{ SVC_DEPLOY("a", "") PLAIN_POD, "other",
-	  "app.kubernetes.io/instance is 'demo' but the release is 'other'" },
+	/* The chart's own instance label stands, but not where presented. */
+	{ SVC_DEPLOY("a", "") "---\napiVersion: v1\nkind: Pod\nmetadata:\n"
+	  "  name: p\n  labels: {app.kubernetes.io/instance: demo, "
+	  "inspect/service: p}\nspec:\n  containers: [{name: c, image: x}]\n",
+	  "other", "metadata.labels[\"app.kubernetes.io/instance\"]: 'demo' "
+	  "on pods presented to the agent (inspect/service 'p'), but the "
+	  "release is 'other'" },
 	{ SVC_DEPLOY("a", "") SVC_DEPLOY("a", ""), "rel",
 	  "sandbox service 'a' is already the service of document 1" },
 	{ WEB_WITH("", "      hostNetwork: true\n"), NULL,
@@ -1255,6 +1328,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, test_final_newline);
 	tcase_add_test(tc, test_list);
 	tcase_add_test(tc, test_headless_services);
+	LOOP(test_dns_digest, digest_cases);
 	tcase_add_test(tc, test_long_names);
 	tcase_add_test(tc, test_helm4);
 	tcase_add_test(tc, test_hook_job);
