@@ -359,7 +359,7 @@ static char *find_release(const struct settings *st,
 	if (!release) {
 		diag_error(NULL, "cannot tell the release name: no workload "
 			   "carries the %s label; pass --release NAME (with "
-			   "Helm: --post-renderer-args=--release="
+			   "Helm: --post-renderer-args=--release "
 			   "--post-renderer-args=NAME)", INSTANCE_LABEL);
 		return NULL;
 	}

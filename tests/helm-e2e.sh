@@ -10,7 +10,9 @@
 #           builds it; a missing compiler is explained) and from a
 #           plugin/package tarball, --post-renderer-args, hooks sandboxed
 #           with their own ConfigMaps and policies, install --dry-run=client,
-#           a refusal reaching the user (terminal, log file).
+#           a refusal reaching the user (terminal, log file);
+#   both    a chart of Kubernetes lists (Helm 4 unwraps a List alone in
+#           its file), and items spliced into a Deployment refused.
 # Each output must sandbox every pod (runtime class, CoreDNS sidecar,
 # resolv.conf), hold the generated ConfigMaps, Services and policies, once
 # each, re-parse with libyaml and pass k8s-validate.
@@ -779,6 +781,67 @@ if run "$o" env HELM_DATA_HOME="$tmp/data-v4" "$HELM3" template r3d "$DEF" \
 	fi
 else
 	helm_failed "$name" "$o"
+fi
+
+# ---------------------------------------------------------------- lists
+# Kubernetes lists as each Helm hands them on (Helm 4 unwraps a List alone
+# in its file, Helm 3 never does): every pod in them sandboxed, read again
+# by the independent reader as Helm's client will; a values-driven
+# "items:" on a Deployment (which Helm's client would replace by its items)
+# refused under both.
+LISTS=$CHARTS/lists
+lists_read() {
+	if [ ! -x /usr/bin/python3 ]; then
+		skip "$1: no python3"
+	elif why=$(/usr/bin/python3 "$TOP/tests/pods_sandboxed.py" \
+		--namespace "$NS" "$2"); then
+		pass "$1"
+	else
+		fail_lines "$1" "$why"
+	fi
+}
+o=$tmp/h3-lists.yaml
+name="helm3 template lists: every pod of every list sandboxed"
+if run "$o" h3 template rl "$LISTS" -n "$NS" --post-renderer "$POST" \
+	--post-renderer-args=--release --post-renderer-args=rl \
+	--post-renderer-args=--namespace --post-renderer-args="$NS"; then
+	lists_read "$name" "$o"
+else
+	helm_failed "$name" "$o"
+fi
+o=$tmp/h4-lists.yaml
+name="helm4 template lists: every pod of every list sandboxed"
+if run "$o" h4 template rl "$LISTS" -n "$NS" --post-renderer agentenv-post \
+	--post-renderer-args=--release --post-renderer-args=rl \
+	--post-renderer-args=--namespace --post-renderer-args="$NS"; then
+	lists_read "$name" "$o"
+else
+	helm_failed "$name" "$o"
+fi
+ITEMS_MSG="it would create the items and not this Deployment"
+o=$tmp/h3-lists-smuggle.yaml
+name="helm3 template lists with items spliced into a Deployment: refused, our message on Helm's stderr"
+if run "$o" h3 template rl "$LISTS" -n "$NS" --post-renderer "$POST" \
+	-f "$LISTS/smuggle-values.yaml"; then
+	fail "$name" "helm succeeded"
+elif ! has "$o.err" "$ITEMS_MSG"; then
+	fail_lines "$name" "stderr lacks \"$ITEMS_MSG\":
+$(tail -3 "$o.err")"
+else
+	pass "$name"
+fi
+o=$tmp/h4-lists-smuggle.yaml
+name="helm4 template lists with items spliced into a Deployment: refused, nothing rendered"
+if run "$o" env AGENTENV_POST_LOG="$tmp/lists.log" HELM_DATA_HOME="$tmp/data-v4" \
+	$nottyrun "$HELM4" template rl "$LISTS" -n "$NS" \
+	--post-renderer agentenv-post -f "$LISTS/smuggle-values.yaml"; then
+	fail "$name" "helm succeeded"
+elif [ -s "$o" ]; then
+	fail "$name" "helm wrote manifests"
+elif ! has "$tmp/lists.log" "$ITEMS_MSG"; then
+	fail_lines "$name" "the log lacks \"$ITEMS_MSG\": $(cat "$tmp/lists.log" 2>/dev/null | head -3)"
+else
+	pass "$name"
 fi
 
 finish
