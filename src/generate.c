@@ -39,7 +39,9 @@ static void hook_details(struct gen *g, const struct stream *s)
 	for (i = 0; i < s->nr; i++) {
 		const struct doc *d = &s->docs[i];
 
-		if (!d->hook || d->stale || pod_set_of(d->hook_events) != g->set)
+		/* (Helm skips a hook with an unknown event: so do we.) */
+		if (!d->hook || d->stale || d->hook_unknown ||
+		    pod_set_of(d->hook_events) != g->set)
 			continue;
 		if (d->hook_events)
 			list_split(d->hook_events, strlen(d->hook_events),

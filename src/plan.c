@@ -702,8 +702,31 @@ static void read_foreign(struct pod_template *pt)
 		   workload_kind_list());
 }
 
+/*
+ * Helm skips an object whose hook names an event it does not know; any
+ * other tool creates it, and its pods with it: they are refused, whether
+ * they would be sandboxed or not.
+ */
+static bool check_hook_known(const struct pod_template *pt)
+{
+	const char *event = pt->doc->hook_unknown;
+
+	if (!event)
+		return true;
+	diag_error(&pt->where, "metadata.annotations[\"" HELM_HOOK_ANNOTATION
+		   "\"]: '%.*s%s' is no hook event Helm knows: Helm would skip "
+		   "the object, any other tool would create its pods; use "
+		   "pre-install, post-install, pre-delete, post-delete, "
+		   "pre-upgrade, post-upgrade, pre-rollback, post-rollback or "
+		   "test", diag_shown(strlen(event)), event,
+		   diag_cut(strlen(event)));
+	return false;
+}
+
 void plan_read_pod(struct sandbox *sb, struct pod_template *pt)
 {
+	if (!check_hook_known(pt))
+		return;
 	if (pt->foreign_path) {
 		read_foreign(pt);
 		return;

@@ -37,6 +37,7 @@ static void doc_release(struct doc *d)
 	free(d->name);
 	free(d->namespace);
 	free(d->hook_events);
+	free(d->hook_unknown);
 	for (i = 0; i < d->nr_objects; i++)
 		object_release(&d->objects[i]);
 	free(d->objects);
@@ -350,6 +351,88 @@ static long long hook_weight_parse(const char *s)
 	return (long long)value;
 }
 
+/*
+ * Helm's hook events (its manifest sorter's table): each item of the
+ * annotation is trimmed and lower-cased, and one Helm does not know makes
+ * it skip the whole object ("skipping unknown hook").
+ */
+static const char *const hook_events[][2] = {
+	{ "pre-install", "pre-install" }, { "post-install", "post-install" },
+	{ "pre-delete", "pre-delete" }, { "post-delete", "post-delete" },
+	{ "pre-upgrade", "pre-upgrade" }, { "post-upgrade", "post-upgrade" },
+	{ "pre-rollback", "pre-rollback" },
+	{ "post-rollback", "post-rollback" }, { "test", "test" },
+	{ "test-success", "test" },	/* Helm 2's name for it */
+};
+
+static const char *known_hook_event(const char *item, size_t len)
+{
+	size_t i, j;
+
+	for (i = 0; i < sizeof(hook_events) / sizeof(hook_events[0]); i++) {
+		const char *name = hook_events[i][0];
+
+		for (j = 0; j < len && name[j] &&
+		     (item[j] | 0x20) == name[j]; j++)
+			;
+		if (j == len && !name[j])
+			return hook_events[i][1];
+	}
+	return NULL;
+}
+
+/*
+ * The document's helm.sh/hook, as Helm reads it, kept in its canonical
+ * form ("pre-install,test"). With an event Helm does not know (Helm 2's
+ * crd-install, a typo), Helm skips the whole object: d->hook_unknown
+ * names the event, and the object gives the sandbox's hook objects no
+ * events (they would be skipped with it); plan.c refuses pods in it,
+ * which other tools would still create.
+ */
+static void read_hook_events(struct doc *d, struct fy_node *n)
+{
+	struct buf events = BUF_INIT;
+	size_t len = 0;
+	const char *text = ynode_scalar(n, &len), *end, *p;
+
+	d->hook = n != NULL;
+	if (!n)
+		return;
+	buf_adds(&events, "");
+	if (!text) {
+		diag_error(&d->where, "metadata.annotations[\""
+			   HELM_HOOK_ANNOTATION "\"]: must be a string of hook "
+			   "events such as pre-install");
+		text = "";
+	}
+	end = text + len;
+	for (p = text; p <= end; p++) {
+		const char *item = p, *event;
+
+		while (p < end && *p != ',')
+			p++;
+		len = (size_t)(p - item);
+		while (len && (*item == ' ' || *item == '\t')) {
+			item++;
+			len--;
+		}
+		while (len && (item[len - 1] == ' ' || item[len - 1] == '\t'))
+			len--;
+		event = known_hook_event(item, len);
+		if (!event) {
+			if (!d->hook_unknown)
+				d->hook_unknown = xmemdup0(item, len);
+			continue;
+		}
+		if (!list_has(events.data, event)) {
+			if (events.len)
+				buf_addch(&events, ',');
+			buf_adds(&events, event);
+		}
+	}
+	d->hook_events = buf_detach(&events, NULL);
+}
+
 /* The document's helm.sh/hook-weight, as Helm reads it. */
 static void read_hook_weight(struct doc *d, struct fy_node *annotations)
 {
@@ -405,9 +488,8 @@ static void describe(struct stream *s, struct doc *d)
 	}
 	annotations = doc_metadata(d, "annotations");
 	labels = doc_metadata(d, "labels");
-	d->hook_events = ynode_strdup(ynode_get(annotations, "helm.sh/hook"));
+	read_hook_events(d, ynode_get(annotations, HELM_HOOK_ANNOTATION));
 	read_hook_weight(d, annotations);
-	d->hook = ynode_get(annotations, "helm.sh/hook") != NULL;
 	d->stale = ynode_is(ynode_get(labels, GENERATED_LABEL), "true");
 	if (ynode_get(annotations, HELM4_FILENAME_ANNOTATION))
 		s->helm4 = true;

@@ -370,8 +370,8 @@ static const struct flag_case flag_cases[] = {
 	{ META(""), false, false, false },
 	{ META("  annotations:\n    helm.sh/hook: pre-install\n"), true, false,
 	  false },
-	{ META("  annotations:\n    helm.sh/hook: \"\"\n"), true, false,
-	  false },
+	{ META("  annotations:\n    helm.sh/hook: \" Pre-Install \"\n"), true,
+	  false, false },
 	{ META("  labels:\n    helm.sh/hook: pre-install\n"), false, false,
 	  false },
 	{ META("  annotations:\n    helm.sh/hook-weight: \"1\"\n"), false,
@@ -475,6 +475,46 @@ START_TEST(test_hook_details)
 	ck_assert(!s.docs[1].hook);
 	ck_assert_ptr_null(s.docs[1].hook_events);
 	ck_assert_int_eq(s.docs[1].hook_weight, 0);
+	stream_release(&s);
+}
+END_TEST
+
+/* Hook events read as Helm's manifest sorter reads them. */
+struct events_case {
+	const char *text;
+	const char *events;	/* canonical; NULL: Helm skips the object */
+};
+
+static const struct events_case events_cases[] = {
+	{ "pre-install", "pre-install" },
+	{ "pre-install,post-upgrade", "pre-install,post-upgrade" },
+	{ " Pre-Install , POST-upgrade ", "pre-install,post-upgrade" },
+	{ "test-success", "test" }, { "test,test-success", "test" },
+	{ "pre-install,pre-install", "pre-install" },
+	{ "", NULL }, { "pre-install,", NULL }, { "pre-install,bogus", NULL },
+	{ "preinstall", NULL }, { "pre-installx", NULL }, { "tes", NULL },
+	{ "pre-install post-install", NULL },
+};
+
+START_TEST(test_hook_events)
+{
+	const struct events_case *c = &events_cases[_i];
+	struct buf in = BUF_INIT;
+	struct stream s;
+	size_t errors;
+
+	buf_addf(&in, "apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n"
+		 "    helm.sh/hook: \"%s\"\n", c->text);
+	errors = parse(&s, in.data, in.len);
+	ck_assert_msg(!errors, "%s", diag_collected());
+	ck_assert(s.docs[0].hook);
+	if (c->events) {
+		ck_assert_ptr_null(s.docs[0].hook_unknown);
+		ck_assert_str_eq(s.docs[0].hook_events, c->events);
+	} else {
+		ck_assert_ptr_nonnull(s.docs[0].hook_unknown);
+	}
+	buf_release(&in);
 	stream_release(&s);
 }
 END_TEST
@@ -917,6 +957,7 @@ static Suite *make_suite(void)
 	LOOP(test_headless, headless_cases);
 	LOOP(test_objects, object_cases);
 	LOOP(test_hook_weight, weight_cases);
+	LOOP(test_hook_events, events_cases);
 #undef LOOP
 	tcase_add_test(tc, test_write_mixed);
 	tcase_add_test(tc, test_helm4_any_document);
