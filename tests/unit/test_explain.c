@@ -133,7 +133,7 @@ START_TEST(test_reach_between)
 	to->isolated = c->to_isolated;
 	if (c->to_ports)
 		add_service_port(to, 80);
-	ck_assert_int_eq(reach_between(&m.sb, from, to, &via), c->want);
+	ck_assert_int_eq(reach_between(&m.sb, from, to, &via, NULL), c->want);
 	for (i = 0; i < via.nr; i++)
 		buf_addf(&joined, "%s%s", i ? " " : "", via.items[i]);
 	ck_assert_str_eq(joined.data, c->via);
