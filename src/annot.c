@@ -179,6 +179,8 @@ static bool item_allow_ingress(void *data, const char *s, size_t len)
 	}
 	port_list_add(&c->svc->allow_ingress, port, proto);
 	c->svc->allow_ingress_own = true;
+	c->svc->allow_ingress_where = c->where;
+	c->svc->allow_ingress_field_prefix = c->field_prefix;
 	return true;
 }
 

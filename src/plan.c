@@ -583,13 +583,15 @@ static bool plan_allow_ingress(struct sandbox *sb, struct service *svc)
 	size_t i;
 
 	if (svc->isolated && svc->allow_ingress_own)
-		diag_error(&svc->where, "metadata.annotations[\""
-			   ANNOTATION_PREFIX "allow-ingress\"]: service '%s' "
+		diag_error(&svc->allow_ingress_where, "%smetadata.annotations"
+			   "[\"" ANNOTATION_PREFIX "allow-ingress\"]: "
+			   "service '%s' "
 			   "is network-isolated (" ANNOTATION_PREFIX
 			   "network-isolated: \"true\"), which denies all "
 			   "ingress, and a deny beats every allow: isolation "
 			   "and ingress contradict each other; remove one of "
-			   "the two annotations", svc->name);
+			   "the two annotations",
+			   svc->allow_ingress_field_prefix, svc->name);
 	if (svc->isolated && given)
 		diag_error(&svc->where, "--allow-ingress/allowIngressPorts "
 			   "opens ports of the services presented to the agent "

@@ -150,6 +150,9 @@ struct service {
 	 */
 	struct port_list allow_ingress;
 	bool allow_ingress_own;		/* from agentenv.io/allow-ingress */
+	/* Where the annotation is (its line), and its field's prefix. */
+	struct where allow_ingress_where;
+	const char *allow_ingress_field_prefix;
 	bool allow_ingress_release;	/* from the release-wide settings */
 	bool host_access;		/* privileged/hostPath under gVisor */
 	struct egress egress;		/* this service's pods only */
