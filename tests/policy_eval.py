@@ -18,8 +18,9 @@ Cilium's semantics, not from agentenv-post's code:
   - ingressDeny / egressDeny beat any allow;
   - a connection from pod A to pod B needs an egress allow of A towards B
     and an ingress allow of B from A; the ports are their intersection;
-  - toEntities all / cluster match in-cluster pods; toFQDNs, toCIDR and
-    the other entities do not;
+  - entities all / cluster match in-cluster pods (all / world an
+    address on the internet); toFQDNs, toCIDR and the other entities
+    match no pod;
   - a toEndpoints rule with rules.dns is the DNS rule: its matchPatterns
     are the names the pod may look up (those under .svc.cluster.local, in
     order, are the namespace's names at each depth; see
@@ -53,7 +54,6 @@ import yaml
 
 GENERATED_LABEL = "agentenv.io/generated"
 NAMESPACE_KEY = "io.kubernetes.pod.namespace"
-IN_CLUSTER_ENTITIES = {"all", "cluster"}
 DNS_LIFTING_ENTITIES = {"cluster", "host", "all", "world"}
 ALL = "all"
 
