@@ -165,6 +165,25 @@ static bool item_port(void *data, const char *s, size_t len)
 	return true;
 }
 
+/* An agentenv.io/allow-ingress item: a port opened to anyone. */
+static bool item_allow_ingress(void *data, const char *s, size_t len)
+{
+	struct annot_ctx *c = data;
+	enum protocol proto;
+	unsigned port;
+	const char *why;
+
+	if (!parse_ingress_port(s, len, &port, &proto, &why)) {
+		refuse(c, s, len, why);
+		return true;
+	}
+	port_list_add(&c->svc->allow_ingress, port, proto);
+	c->svc->allow_ingress_own = true;
+	c->svc->allow_ingress_where = c->where;
+	c->svc->allow_ingress_field_prefix = c->field_prefix;
+	return true;
+}
+
 static bool item_domain_port(void *data, const char *s, size_t len)
 {
 	struct annot_ctx *c = data;
@@ -213,6 +232,8 @@ static const struct annotation annotation_table[] = {
 	{ ANNOTATION_PREFIX "allow-entities",
 	  LIST_OF(valid_entity, egress.entities) },
 	{ ANNOTATION_PREFIX "host-access", parse_host_access, NULL, NULL, 0 },
+	{ ANNOTATION_PREFIX "allow-ingress", NULL, item_allow_ingress, NULL,
+	  0 },
 	{ INJECTED_ANNOTATION, parse_ours, NULL, NULL, 0 },
 	{ DNS_DIGEST_ANNOTATION, parse_ours, NULL, NULL, 0 },
 };

@@ -126,14 +126,42 @@ static void add_printable(struct buf *b, const char *s)
 	}
 }
 
-static void add_port_list(struct buf *b, const struct service *svc,
-			  const char *sep)
+static void add_ports(struct buf *b, const struct service_port *ports,
+		      size_t nr, const char *sep)
 {
 	size_t i;
 
-	for (i = 0; i < svc->nr_ports; i++)
-		buf_addf(b, "%s%u/%s", i ? sep : "", svc->ports[i].number,
-			 protocol_name(svc->ports[i].protocol));
+	for (i = 0; i < nr; i++)
+		buf_addf(b, "%s%u/%s", i ? sep : "", ports[i].number,
+			 protocol_name(ports[i].protocol));
+}
+
+static void add_port_list(struct buf *b, const struct service *svc,
+			  const char *sep)
+{
+	add_ports(b, svc->ports, svc->nr_ports, sep);
+}
+
+/* Who opened svc's ports to anyone: the annotation, the release-wide. */
+static const char *allow_ingress_source(const struct service *svc)
+{
+	if (svc->allow_ingress_own && svc->allow_ingress_release)
+		return "agentenv.io/allow-ingress, and --allow-ingress/"
+		       "allowIngressPorts on a presented service";
+	if (svc->allow_ingress_own)
+		return "agentenv.io/allow-ingress";
+	return "--allow-ingress/allowIngressPorts on a presented service";
+}
+
+/* Some service opens ports to anyone. */
+static bool any_allow_ingress(const struct sandbox *sb)
+{
+	size_t i;
+
+	for (i = 0; i < sb->nr; i++)
+		if (sb->services[i].allow_ingress.nr)
+			return true;
+	return false;
 }
 
 static void add_names(struct buf *b, char *const *names, size_t nr)
@@ -162,13 +190,22 @@ static void text_reach(struct buf *b, const struct sandbox *sb, size_t k,
 	bool first = true;
 	size_t i;
 
+	if (incoming && self->allow_ingress.nr) {
+		text_field(b, &first, "reached by");
+		buf_adds(b, "anyone, from outside the cluster too, on ");
+		add_ports(b, self->allow_ingress.items, self->allow_ingress.nr,
+			  ", ");
+		buf_addf(b, " (%s)\n", allow_ingress_source(self));
+	}
 	for (i = 0; i < sb->nr; i++) {
 		const struct service *other = &sb->services[i];
 		const struct service *to = incoming ? self : other;
 		struct strlist via = { 0 };
+		struct port_list ports = { 0 };
 		enum reach_kind r;
 
-		r = reach_between(sb, incoming ? other : self, to, &via);
+		r = reach_between(sb, incoming ? other : self, to, &via,
+				  &ports);
 		if (r == REACH_NONE) {
 			strlist_release(&via);
 			continue;
@@ -178,8 +215,12 @@ static void text_reach(struct buf *b, const struct sandbox *sb, size_t k,
 		if (r == REACH_ALL_PORTS)
 			buf_adds(b, "every port");
 		else
-			add_port_list(b, to, ", ");
-		buf_adds(b, ", ICMP echo");
+			add_ports(b, ports.items, ports.nr, ", ");
+		port_list_release(&ports);
+		if (r == REACH_OPEN_PORTS)
+			buf_adds(b, " (open to anyone; no ICMP echo)");
+		else
+			buf_adds(b, ", ICMP echo");
 		if (via.nr) {
 			buf_addf(b, " (network%s ", via.nr > 1 ? "s" : "");
 			add_names(b, via.items, via.nr);
@@ -214,6 +255,8 @@ static void text_exposed(struct buf *b, const struct sandbox *sb, size_t k)
 			buf_addf(b, " on port%s ", e->ports.nr > 1 ? "s" : "");
 			add_names(b, e->ports.items, e->ports.nr);
 		}
+		if (e->only_open_ports)
+			buf_adds(b, ", only ports open to anyone");
 		buf_addch(b, '\n');
 	}
 }
@@ -378,8 +421,10 @@ static size_t columns(const char *s)
 static void matrix_cell(struct buf *cell, const struct sandbox *sb,
 			const struct service *from, const struct service *to)
 {
+	struct port_list ports = { 0 };
+
 	buf_reset(cell);
-	switch (reach_between(sb, from, to, NULL)) {
+	switch (reach_between(sb, from, to, NULL, &ports)) {
 	case REACH_NONE:
 		buf_adds(cell, MARK_NO);
 		break;
@@ -387,9 +432,14 @@ static void matrix_cell(struct buf *cell, const struct sandbox *sb,
 		buf_adds(cell, MARK_YES);
 		break;
 	case REACH_PORTS:
-		add_port_list(cell, to, ",");
+		add_ports(cell, ports.items, ports.nr, ",");
+		break;
+	case REACH_OPEN_PORTS:
+		add_ports(cell, ports.items, ports.nr, ",");
+		buf_addch(cell, '*');
 		break;
 	}
+	port_list_release(&ports);
 }
 
 static void pad(struct buf *b, const char *s, size_t width)
@@ -422,6 +472,9 @@ static void text_matrix(struct buf *b, const struct sandbox *sb)
 	buf_adds(b, "\nwho may reach whom (row to column: " MARK_YES " every "
 		 "port, ports listed: those only, " MARK_NO " nothing; ICMP "
 		 "echo goes with every " MARK_YES " and port list)\n");
+	if (any_allow_ingress(sb))
+		buf_adds(b, "(* only the ports the column opens to anyone, "
+			 "without ICMP echo)\n");
 	pad(b, "from \\ to", width[0]);
 	for (i = 0; i < sb->nr; i++) {
 		buf_adds(b, "  ");
@@ -645,14 +698,20 @@ static void json_port(struct json *j, unsigned port, enum protocol proto)
 	json_close(j, '}');
 }
 
-static void json_ports(struct json *j, const struct service *svc)
+static void json_port_list(struct json *j, const struct service_port *ports,
+			   size_t nr)
 {
 	size_t i;
 
 	json_open(j, '[');
-	for (i = 0; i < svc->nr_ports; i++)
-		json_port(j, svc->ports[i].number, svc->ports[i].protocol);
+	for (i = 0; i < nr; i++)
+		json_port(j, ports[i].number, ports[i].protocol);
 	json_close(j, ']');
+}
+
+static void json_ports(struct json *j, const struct service *svc)
+{
+	json_port_list(j, svc->ports, svc->nr_ports);
 }
 
 /* {"from": ..., "to": ..., "ports": "all" | [...], "icmp_echo": true,
@@ -661,7 +720,8 @@ static void json_pair(struct json *j, const struct sandbox *sb,
 		      const struct service *from, const struct service *to)
 {
 	struct strlist via = { 0 };
-	enum reach_kind r = reach_between(sb, from, to, &via);
+	struct port_list ports = { 0 };
+	enum reach_kind r = reach_between(sb, from, to, &via, &ports);
 
 	if (r != REACH_NONE) {
 		json_open(j, '{');
@@ -671,13 +731,14 @@ static void json_pair(struct json *j, const struct sandbox *sb,
 		if (r == REACH_ALL_PORTS)
 			json_str(j, "all");
 		else
-			json_ports(j, to);
+			json_port_list(j, ports.items, ports.nr);
 		json_key(j, "icmp_echo");
-		json_bool(j, true);
+		json_bool(j, r != REACH_OPEN_PORTS);
 		json_names(j, "via_networks", via.items, via.nr);
 		json_close(j, '}');
 	}
 	strlist_release(&via);
+	port_list_release(&ports);
 }
 
 /* "exposed_by": [{service, type, ports}]: Services from outside to k. */
@@ -696,6 +757,8 @@ static void json_exposed(struct json *j, const struct sandbox *sb, size_t k)
 		json_str_member(j, "service", e->name);
 		json_str_member(j, "type", e->type);
 		json_names(j, "ports", e->ports.items, e->ports.nr);
+		json_key(j, "only_open_ports");
+		json_bool(j, e->only_open_ports);
 		json_close(j, '}');
 	}
 	json_close(j, ']');
@@ -784,6 +847,19 @@ static void json_service(struct json *j, const struct sandbox *sb,
 		json_str(j, "all");
 	json_key(j, "isolated");
 	json_bool(j, svc->isolated);
+	/* Only where it opens ports: the schema 1 outputs stay as they were. */
+	if (svc->allow_ingress.nr) {
+		json_key(j, "open_to_anyone");
+		json_port_list(j, svc->allow_ingress.items,
+			       svc->allow_ingress.nr);
+		json_key(j, "open_to_anyone_by");
+		json_open(j, '[');
+		if (svc->allow_ingress_own)
+			json_str(j, "annotation");
+		if (svc->allow_ingress_release)
+			json_str(j, "release");
+		json_close(j, ']');
+	}
 	json_key(j, "dns_names");
 	if (svc->dns_name) {
 		json_open(j, '{');
@@ -971,18 +1047,18 @@ static bool dot_edge_label(struct buf *label, const struct sandbox *sb,
 			   const struct service *from,
 			   const struct service *to)
 {
+	struct port_list ports = { 0 };
+	enum reach_kind r = reach_between(sb, from, to, NULL, &ports);
+
 	buf_reset(label);
-	switch (reach_between(sb, from, to, NULL)) {
-	case REACH_NONE:
-		return false;
-	case REACH_ALL_PORTS:
+	if (r == REACH_ALL_PORTS)
 		buf_adds(label, "all ports");
-		break;
-	case REACH_PORTS:
-		add_port_list(label, to, ", ");
-		break;
-	}
-	return true;
+	else
+		add_ports(label, ports.items, ports.nr, ", ");
+	if (r == REACH_OPEN_PORTS)
+		buf_adds(label, " (open to anyone)");
+	port_list_release(&ports);
+	return r != REACH_NONE;
 }
 
 static void dot_edge(struct buf *b, const struct service *from,
@@ -1113,10 +1189,26 @@ static void dot_outside(struct buf *b, const struct sandbox *sb)
 	struct buf label = BUF_INIT;
 	size_t i, k;
 
-	if (!sb->nr_exposed)
+	if (!sb->nr_exposed && !any_allow_ingress(sb))
 		return;
 	buf_adds(b, "  \"outside the cluster\" [shape=ellipse, "
 		 "color=darkorange, fontcolor=darkorange];\n");
+	/* Ports open to anyone: a solid edge, the ports as its label. */
+	for (i = 0; i < sb->nr; i++) {
+		const struct service *svc = &sb->services[i];
+
+		if (!svc->allow_ingress.nr)
+			continue;
+		buf_reset(&label);
+		buf_adds(&label, "anyone, on ");
+		add_ports(&label, svc->allow_ingress.items,
+			  svc->allow_ingress.nr, ", ");
+		buf_adds(b, "  \"outside the cluster\" -> ");
+		dot_quoted(b, svc->name);
+		buf_adds(b, " [label=");
+		dot_quoted(b, label.data);
+		buf_adds(b, ", color=darkorange, fontcolor=darkorange];\n");
+	}
 	for (i = 0; i < sb->nr_exposed; i++) {
 		const struct exposed *e = &sb->exposed[i];
 

@@ -85,17 +85,44 @@ static const char *port_number(struct fy_node *n, unsigned *port)
 	return text;
 }
 
+/*
+ * The port's targetPort into e->targets: a number, or its port when
+ * absent; anything else (a container port's name) leaves the targets
+ * unknown.
+ */
+static void read_target(struct exposure *e, struct fy_node *p,
+			bool port_known, unsigned port)
+{
+	struct fy_node *target = ynode_get(p, "targetPort");
+	const char *proto = port_protocol(ynode_get(p, "protocol"));
+	enum protocol protocol;
+	unsigned number = port;
+	const char *why;
+
+	if (!ynode_is_null(target) && !port_number(target, &number))
+		e->targets_known = false;
+	else if (ynode_is_null(target) && !port_known)
+		e->targets_known = false;
+	else if (!parse_protocol(proto, strlen(proto), false, &protocol, &why))
+		e->targets_known = false;
+	else
+		port_list_add(&e->targets, number, protocol);
+}
+
 /* spec.ports as "80/TCP" or "80/TCP (node port 30080)". */
 static void read_ports(struct exposure *e, struct fy_node *ports)
 {
 	int i, n = ynode_count(ports);
 
+	e->targets_known = n > 0;
 	for (i = 0; i < n; i++) {
 		struct fy_node *p = ynode_at(ports, i);
 		struct buf text = BUF_INIT;
 		unsigned port, node_port;
+		bool port_known = port_number(ynode_get(p, "port"), &port);
 
-		if (port_number(ynode_get(p, "port"), &port))
+		read_target(e, p, port_known, port);
+		if (port_known)
 			buf_addf(&text, "%u", port);
 		else
 			buf_addch(&text, '?');
@@ -228,9 +255,37 @@ static void describe_ports(struct buf *b, const struct strlist *ports)
 		buf_addf(b, " and %zu more", ports->nr - NAMED_MAX);
 }
 
+/*
+ * Every target port of e is open to anyone on every sandbox service it
+ * selects: the way in allow-ingress means (see exposure.h).
+ */
+static bool only_open_ports(const struct exposure *e,
+			    const struct sandbox *sb,
+			    const struct pod_templates *pts)
+{
+	size_t i, k;
+
+	if (!e->targets_known || !e->targets.nr)
+		return false;
+	for (i = 0; i < pts->nr; i++) {
+		const struct pod_template *pt = &pts->items[i];
+		const struct service *svc;
+
+		if (!selects(e, pt, sb))
+			continue;
+		svc = &sb->services[pt->service];
+		for (k = 0; k < e->targets.nr; k++)
+			if (!port_list_has(&svc->allow_ingress,
+					   e->targets.items[k].number,
+					   e->targets.items[k].protocol))
+				return false;
+	}
+	return true;
+}
+
 /* Record e in sb->exposed with the sandbox services it selects. */
 static void record(const struct exposure *e, struct sandbox *sb,
-		   const struct pod_templates *pts)
+		   const struct pod_templates *pts, bool only_open)
 {
 	struct exposed *x;
 	size_t i;
@@ -241,6 +296,7 @@ static void record(const struct exposure *e, struct sandbox *sb,
 	memset(x, 0, sizeof(*x));
 	x->name = xstrdup(e->name ? e->name : "");
 	x->type = xstrdup(e->type);
+	x->only_open_ports = only_open;
 	for (i = 0; i < e->ports.nr; i++)
 		strlist_add(&x->ports, e->ports.items[i],
 			    strlen(e->ports.items[i]));
@@ -279,6 +335,10 @@ static void check_one(const struct exposure *e, struct sandbox *sb,
 			   " and the other external IPs" : "", pods.data);
 		goto done;
 	}
+	if (only_open_ports(e, sb, pts)) {
+		record(e, sb, pts, true);
+		goto done;
+	}
 	describe_ports(&ports, &e->ports);
 	w.line = e->type_line;
 	diag_warning(&w, "spec.type: %.*s%s exposes the sandboxed pods of %s "
@@ -289,7 +349,7 @@ static void check_one(const struct exposure *e, struct sandbox *sb,
 		     "that is meant, make it a ClusterIP Service (often "
 		     "service.type=ClusterIP)", diag_shown(strlen(e->type)),
 		     e->type, diag_cut(strlen(e->type)), pods.data, ports.data);
-	record(e, sb, pts);
+	record(e, sb, pts, false);
 done:
 	buf_release(&pods);
 	buf_release(&ports);
@@ -316,6 +376,7 @@ void exposures_release(struct exposures *ex)
 		free(e->type);
 		free(e->external_ip);
 		strlist_release(&e->ports);
+		port_list_release(&e->targets);
 		selector_free(e->selector);
 	}
 	free(ex->items);

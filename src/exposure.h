@@ -21,7 +21,11 @@
  *  - type NodePort or LoadBalancer (any type but ClusterIP and
  *    ExternalName) over sandboxed pods is accepted with a warning naming
  *    the Service and the pods (Bitnami charts default to LoadBalancer),
- *    and kept in sandbox.exposed for --explain.
+ *    and kept in sandbox.exposed for --explain. Unless every port's
+ *    targetPort (its port when absent; a named one is not resolved) is
+ *    open to anyone (allow-ingress) on every sandboxed service it selects:
+ *    that is the intended way in of a human baseliner (the policies admit
+ *    anyone there anyway), listed for --explain without a warning.
  *  - type ExternalName passes: such a Service has no endpoints (neither
  *    the EndpointSlice controller, kube-proxy nor Cilium forward anything
  *    for it, selector and externalIPs included), and the CNAME it answers
@@ -59,6 +63,9 @@ struct exposure {
 	size_t nr_external_ips;		/* 0: none */
 	size_t external_ips_line;
 	struct strlist ports;		/* "80/TCP", "80/TCP (node port N)" */
+	/* Every port's targetPort and protocol, when all are numbers. */
+	struct port_list targets;
+	bool targets_known;
 	struct selector *selector;	/* NULL: selects no pod */
 };
 

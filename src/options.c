@@ -32,12 +32,16 @@ static const char usage_text[] =
 "                        workloads' metadata.namespace)\n"
 "  --values FILE         release-wide settings in agent-env's values\n"
 "                        vocabulary (allowDomains, allowDomainsPorts,\n"
-"                        allowCIDR, allowEntities, annotations, labels,\n"
+"                        allowCIDR, allowEntities, allowIngressPorts,\n"
+"                        annotations, labels,\n"
 "                        corednsImage, corednsCommand,\n"
 "                        corednsSecurityContext, imagePullSecrets)\n"
 "  --allow-domain D      release-wide egress to domain D (repeatable)\n"
 "  --allow-cidr C        release-wide egress to CIDR C (repeatable)\n"
 "  --allow-entity E      release-wide egress to Cilium entity E\n"
+"  --allow-ingress P     open port P (PORT[/PROTOCOL], TCP by default) of\n"
+"                        the services presented to Inspect to anyone,\n"
+"                        from outside the cluster too (repeatable)\n"
 "  --sidecar FORM        auto (default), native or container\n"
 "  --sidecar-security S  the sidecar's securityContext: nonroot (default:\n"
 "                        uid 65532, coredns' file capability) or\n"
@@ -127,6 +131,18 @@ static void opt_allow_entity(struct option_state *os, const char *arg)
 		usage_error(os, "--allow-entity '%s' %s", arg, why);
 	else
 		strlist_add(&os->st->egress.entities, arg, strlen(arg));
+}
+
+static void opt_allow_ingress(struct option_state *os, const char *arg)
+{
+	enum protocol proto;
+	const char *why;
+	unsigned port;
+
+	if (!parse_ingress_port(arg, strlen(arg), &port, &proto, &why))
+		usage_error(os, "--allow-ingress '%s' %s", arg, why);
+	else
+		port_list_add(&os->st->allow_ingress, port, proto);
 }
 
 static void opt_sidecar(struct option_state *os, const char *arg)
@@ -293,6 +309,7 @@ static const struct option_def option_table[] = {
 	{ "--allow-domain", true, opt_allow_domain },
 	{ "--allow-cidr", true, opt_allow_cidr },
 	{ "--allow-entity", true, opt_allow_entity },
+	{ "--allow-ingress", true, opt_allow_ingress },
 	{ "--sidecar", true, opt_sidecar },
 	{ "--sidecar-security", true, opt_sidecar_security },
 	{ "--annotation", true, opt_annotation },

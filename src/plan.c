@@ -569,6 +569,49 @@ static void check_domain_ports(const struct egress *e,
 	}
 }
 
+/*
+ * Ports open to anyone: the service's own (agentenv.io/allow-ingress) and,
+ * on a service presented to Inspect (the pods a human works in, as the
+ * agent does), the release-wide ones. A network-isolated service denies
+ * all ingress, and a deny beats every allow: asking for both is refused.
+ * Returns whether some service was given the release-wide ports.
+ */
+static bool plan_allow_ingress(struct sandbox *sb, struct service *svc)
+{
+	const struct port_list *release = &sb->settings->allow_ingress;
+	bool given = svc->presented && release->nr;
+	size_t i;
+
+	if (svc->isolated && svc->allow_ingress_own)
+		diag_error(&svc->allow_ingress_where, "%smetadata.annotations"
+			   "[\"" ANNOTATION_PREFIX "allow-ingress\"]: "
+			   "service '%s' "
+			   "is network-isolated (" ANNOTATION_PREFIX
+			   "network-isolated: \"true\"), which denies all "
+			   "ingress, and a deny beats every allow: isolation "
+			   "and ingress contradict each other; remove one of "
+			   "the two annotations",
+			   svc->allow_ingress_field_prefix, svc->name);
+	if (svc->isolated && given)
+		diag_error(&svc->where, "--allow-ingress/allowIngressPorts "
+			   "opens ports of the services presented to the agent "
+			   "(inspect/service), and service '%s' is "
+			   "network-isolated (" ANNOTATION_PREFIX
+			   "network-isolated: \"true\"), which denies all "
+			   "ingress: isolation and ingress contradict each "
+			   "other; remove the isolation, or drop the "
+			   "release-wide setting and open ports per workload "
+			   "with " ANNOTATION_PREFIX "allow-ingress",
+			   svc->name);
+	if (!given)
+		return false;
+	for (i = 0; i < release->nr; i++)
+		port_list_add(&svc->allow_ingress, release->items[i].number,
+			      release->items[i].protocol);
+	svc->allow_ingress_release = true;
+	return true;
+}
+
 /* A chart object named like one the sandbox generates. */
 static void check_name(const struct sandbox *sb, const struct object *o,
 		       const struct name_entry *e, size_t nr)
@@ -751,6 +794,7 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 {
 	size_t i, count = 0;
 	struct buf prefix = BUF_INIT;
+	bool release_ingress_used = false;
 
 	for (i = 0; i < pts->nr; i++)
 		if (sandboxed(&pts->items[i]))
@@ -783,6 +827,8 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 	for (i = 0; i < sb->nr; i++) {
 		struct service *svc = &sb->services[i];
 
+		if (plan_allow_ingress(sb, svc))
+			release_ingress_used = true;
 		check_domain_ports(&svc->egress, &sb->settings->egress,
 				   &svc->where, "metadata.annotations[\""
 				   ANNOTATION_PREFIX "allow-domains-ports\"]");
@@ -793,6 +839,13 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 			sb->uses_networks = true;
 		sb->has_set[svc->set] = true;
 	}
+	if (sb->settings->allow_ingress.nr && !release_ingress_used)
+		diag_warning(NULL, "--allow-ingress/allowIngressPorts opens "
+			     "ports of the services presented to the agent "
+			     "(inspect/service), and no sandboxed service is "
+			     "presented: "
+			     "it opens nothing; open ports per workload with "
+			     ANNOTATION_PREFIX "allow-ingress");
 	check_objects(sb, s);
 	return count;
 }

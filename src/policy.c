@@ -15,6 +15,11 @@
  *    ICMP echo always. None for a network-isolated service.
  *  - svc-NAME-isolate: a network-isolated service may send and receive
  *    nothing (ingressDeny and egressDeny to all, as agent-env).
+ *  - svc-NAME-open-ports: ingress from anyone (the entity all) to the
+ *    ports the service opens (allow-ingress; a human baseliner's way in),
+ *    as METR's agent-env allowIngressPorts. No ICMP, no egress. (The name
+ *    ends in none of the other policies' suffixes, so no service and
+ *    network name makes another policy's name.)
  */
 #include "policy.h"
 
@@ -284,6 +289,14 @@ static void policy_slot(struct buf *b, const char *name, size_t name_len,
 		write_other_ports(b, indent, ctx->e);
 	else if (SLOT("to_ports") && ctx->svc)
 		write_ingress_ports(b, indent, ctx->svc);
+	else if (SLOT("allow_ingress_ports") && ctx->svc) {
+		size_t i;
+
+		for (i = 0; i < ctx->svc->allow_ingress.nr; i++)
+			write_port_item(b, indent,
+					ctx->svc->allow_ingress.items[i].number,
+					ctx->svc->allow_ingress.items[i].protocol);
+	}
 	else
 		gen_unknown_slot(name, name_len);
 #undef SLOT
@@ -354,6 +367,23 @@ static void service_isolate(struct gen *g, const struct service *svc)
 	free(name);
 }
 
+static void service_allow_ingress(struct gen *g, const struct service *svc)
+{
+	struct policy_ctx ctx = { g->sb, svc, NULL, NULL, false, NULL };
+	char *name = gen_name(g, "svc", svc->name, "open-ports", NULL);
+	struct buf description = BUF_INIT;
+
+	buf_addf(&description, "Allow ingress to workload \"%s\" from anyone "
+		 "(every entity: the\ninternet and the cluster) on the ports "
+		 "it opens with allow-ingress,\nand nothing else.\n",
+		 svc->name);
+	ctx.description = description.data;
+	gen_write(g, template_policy_service_allow_ingress, name,
+		  "network-policy", policy_slot, &ctx);
+	buf_release(&description);
+	free(name);
+}
+
 void policy_generate(struct gen *g)
 {
 	const struct sandbox *sb = g->sb;
@@ -377,5 +407,7 @@ void policy_generate(struct gen *g)
 				service_ingress(g, svc,
 						svc->networks.items[j]);
 		}
+		if (svc->allow_ingress.nr && !svc->isolated)
+			service_allow_ingress(g, svc);
 	}
 }

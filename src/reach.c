@@ -10,10 +10,14 @@
 
 #include "buf.h"
 
-/* service_ingress() per network, from_sandbox(); service_isolate(). */
+/*
+ * service_ingress() per network, from_sandbox(); service_isolate();
+ * service_allow_ingress().
+ */
 enum reach_kind reach_between(const struct sandbox *sb,
 			      const struct service *from,
-			      const struct service *to, struct strlist *via)
+			      const struct service *to, struct strlist *via,
+			      struct port_list *ports)
 {
 	bool admitted = false;
 	size_t i;
@@ -33,9 +37,17 @@ enum reach_kind reach_between(const struct sandbox *sb,
 				strlist_add(via, network, strlen(network));
 		}
 	}
-	if (!admitted)
+	if (admitted && !to->nr_ports)
+		return REACH_ALL_PORTS;
+	if (!admitted && !to->allow_ingress.nr)
 		return REACH_NONE;
-	return to->nr_ports ? REACH_PORTS : REACH_ALL_PORTS;
+	for (i = 0; ports && admitted && i < to->nr_ports; i++)
+		port_list_add(ports, to->ports[i].number,
+			      to->ports[i].protocol);
+	for (i = 0; ports && i < to->allow_ingress.nr; i++)
+		port_list_add(ports, to->allow_ingress.items[i].number,
+			      to->allow_ingress.items[i].protocol);
+	return admitted ? REACH_PORTS : REACH_OPEN_PORTS;
 }
 
 static struct allow *add_allow(struct allows *out, enum allow_kind kind,

@@ -16,6 +16,10 @@
  *    service names a network) or the pods on each of its networks (a
  *    service on no network then admits none), on its ports when it lists
  *    ports, and ICMP echo from the same pods;
+ *  - the ports a service opens to anyone (allow-ingress: fromEntities
+ *    all, which takes in the release's own pods too) add to that, without
+ *    ICMP echo: from a service it admits, to its ports; from any other,
+ *    those ports alone;
  *  - outside the release: the release-wide allows (every sandboxed pod)
  *    and the service's own (its pods only), each egress the same way:
  *    domain rules only when it allows some domain (its extra ports, scoped
@@ -40,17 +44,21 @@
 enum reach_kind {
 	REACH_NONE,		/* not at all */
 	REACH_ALL_PORTS,	/* every port and protocol, ICMP echo */
-	REACH_PORTS,		/* the target's ports only, and ICMP echo */
+	REACH_PORTS,		/* the ports listed only, and ICMP echo */
+	/* only the ports the target opens to anyone, no ICMP echo */
+	REACH_OPEN_PORTS,
 };
 
 /*
- * How from may open connections to to (to's ports when REACH_PORTS).
- * When via is not NULL, the networks that admit it are appended (none
- * when the release uses no networks).
+ * How from may open connections to to. When via is not NULL, the networks
+ * that admit it are appended (none when the release uses no networks, or
+ * for REACH_OPEN_PORTS); when ports is not NULL, the ports of REACH_PORTS
+ * (to's ports, then the ones it opens to anyone) and REACH_OPEN_PORTS.
  */
 enum reach_kind reach_between(const struct sandbox *sb,
 			      const struct service *from,
-			      const struct service *to, struct strlist *via);
+			      const struct service *to, struct strlist *via,
+			      struct port_list *ports);
 
 enum allow_kind {
 	ALLOW_DOMAINS,		/* toFQDNs: names are domain patterns */

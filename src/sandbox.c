@@ -35,6 +35,35 @@ void strlist_release(struct strlist *l)
 	memset(l, 0, sizeof(*l));
 }
 
+void port_list_add(struct port_list *l, unsigned number,
+		   enum protocol protocol)
+{
+	if (port_list_has(l, number, protocol))
+		return;
+	l->items = xgrow(l->items, sizeof(*l->items), l->nr + 1, &l->alloc);
+	l->items[l->nr].number = number;
+	l->items[l->nr].protocol = protocol;
+	l->nr++;
+}
+
+bool port_list_has(const struct port_list *l, unsigned number,
+		   enum protocol protocol)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		if (l->items[i].number == number &&
+		    l->items[i].protocol == protocol)
+			return true;
+	return false;
+}
+
+void port_list_release(struct port_list *l)
+{
+	free(l->items);
+	memset(l, 0, sizeof(*l));
+}
+
 bool egress_is_empty(const struct egress *e)
 {
 	return !e->domains.nr && !e->nr_ports && !e->cidrs.nr &&
@@ -72,6 +101,7 @@ void service_release(struct service *svc)
 	free(svc->ports);
 	strlist_release(&svc->networks);
 	egress_release(&svc->egress);
+	port_list_release(&svc->allow_ingress);
 	free(svc->runtime_class);
 	free(svc->dns_name);
 	free(svc->compat_name);
@@ -83,6 +113,7 @@ void settings_release(struct settings *st)
 	free(st->release);
 	free(st->namespace);
 	egress_release(&st->egress);
+	port_list_release(&st->allow_ingress);
 	strlist_release(&st->option_annotations);
 	strlist_release(&st->option_labels);
 	free(st->option_coredns_image);

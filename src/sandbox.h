@@ -91,6 +91,19 @@ struct service_port {
 	enum protocol protocol;
 };
 
+/* Ports without repeats, in the order first added. */
+struct port_list {
+	struct service_port *items;
+	size_t nr;
+	size_t alloc;
+};
+
+void port_list_add(struct port_list *l, unsigned number,
+		   enum protocol protocol);
+bool port_list_has(const struct port_list *l, unsigned number,
+		   enum protocol protocol);
+void port_list_release(struct port_list *l);
+
 struct domain_port {
 	unsigned number;
 	enum protocol protocol;
@@ -129,6 +142,18 @@ struct service {
 	size_t alloc_ports;
 	struct strlist networks;
 	bool isolated;
+	/*
+	 * Ports open to anyone (Cilium's entity all: the internet, the
+	 * cluster, its nodes): agentenv.io/allow-ingress, and for a
+	 * presented service the release-wide --allow-ingress and
+	 * allowIngressPorts (merged by plan.c). A human baseliner's way in.
+	 */
+	struct port_list allow_ingress;
+	bool allow_ingress_own;		/* from agentenv.io/allow-ingress */
+	/* Where the annotation is (its line), and its field's prefix. */
+	struct where allow_ingress_where;
+	const char *allow_ingress_field_prefix;
+	bool allow_ingress_release;	/* from the release-wide settings */
 	bool host_access;		/* privileged/hostPath under gVisor */
 	struct egress egress;		/* this service's pods only */
 	enum pod_set set;		/* the generated objects it uses */
@@ -153,6 +178,8 @@ struct settings {
 	bool drop_chart_policies;	/* --drop-chart-policies */
 	enum output_form output;	/* --explain, --format */
 	struct egress egress;		/* allowDomains, ..., --allow-* */
+	/* --allow-ingress, allowIngressPorts: for the presented services. */
+	struct port_list allow_ingress;
 	/* --values nodes, in values_doc; NULL when not given. */
 	struct fy_document *values_doc;
 	struct fy_node *labels;
@@ -182,6 +209,11 @@ struct exposed {
 	char *name;			/* the Service's metadata.name */
 	char *type;			/* its spec.type */
 	struct strlist ports;		/* "80/TCP", "80/TCP (node port 30080)" */
+	/*
+	 * Every port's target port is open to anyone on every service it
+	 * selects (allow-ingress): the intended way in, not warned about.
+	 */
+	bool only_open_ports;
 	size_t *services;		/* the sandbox services it selects */
 	size_t nr_services;
 	size_t alloc_services;

@@ -557,6 +557,46 @@ bool parse_service_port(const char *s, size_t n, unsigned *port,
 	return true;
 }
 
+#define INGRESS_PORT_HINT "; use PORT or PORT/PROTOCOL with a port from 1 " \
+	"to 65535 and TCP, UDP or SCTP (default TCP), such as 2222 or 2222/TCP"
+
+static why_table ingress_port_why = {
+	[FAULT_NONE] = "is not an ingress port" INGRESS_PORT_HINT,
+	[FAULT_EMPTY] = "is not an ingress port: the port is empty"
+		INGRESS_PORT_HINT,
+	[FAULT_NOT_ASCII] = "is not an ingress port: the port has a byte that "
+		"is not ASCII" INGRESS_PORT_HINT,
+	[FAULT_BAD_CHAR] = "is not an ingress port: the port has a character "
+		"other than 0-9 (no sign or spaces)" INGRESS_PORT_HINT,
+	[FAULT_LEADING_ZERO] = "is not an ingress port: the port has a "
+		"leading zero" INGRESS_PORT_HINT,
+	[FAULT_ZERO] = "is not an ingress port: the port is 0"
+		INGRESS_PORT_HINT,
+	[FAULT_TOO_BIG] = "is not an ingress port: the port is above 65535"
+		INGRESS_PORT_HINT,
+	[FAULT_UNKNOWN] = "is not an ingress port: the protocol after '/' is "
+		"not TCP, UDP or SCTP" INGRESS_PORT_HINT,
+	[FAULT_ANY] = "is not an ingress port: name one protocol, ANY would "
+		"open UDP beside TCP" INGRESS_PORT_HINT,
+};
+
+bool parse_ingress_port(const char *s, size_t n, unsigned *port,
+			enum protocol *proto, const char **why)
+{
+	size_t slash = find_byte(s, n, '/');
+	enum protocol p = PROTOCOL_TCP;
+	unsigned number;
+	enum fault f = scan_port(s, slash, &number);
+
+	if (!f && slash < n)
+		f = scan_protocol(s + slash + 1, n - slash - 1, false, &p);
+	if (f)
+		return refuse(why, ingress_port_why, f);
+	*port = number;
+	*proto = p;
+	return true;
+}
+
 #define DOMAIN_PORT_HINT "; use PORT, PORT/PROTOCOL, PORT@DOMAIN or " \
 	"PORT/PROTOCOL@DOMAIN, such as 22@github.com or 8443/TCP@example.com"
 

@@ -83,6 +83,15 @@ bool parse_service_port(const char *s, size_t n, unsigned *port,
 			enum protocol *proto, const char **why);
 
 /*
+ * An agentenv.io/allow-ingress item (also --allow-ingress, and the
+ * port/protocol of an allowIngressPorts entry joined by '/'): "PORT" or
+ * "PORT/PROTOCOL", PROTOCOL one of TCP, UDP, SCTP in any case (not ANY:
+ * a port opened to anyone names its protocol). Default protocol: TCP.
+ */
+bool parse_ingress_port(const char *s, size_t n, unsigned *port,
+			enum protocol *proto, const char **why);
+
+/*
  * An agentenv.io/allow-domains-ports item:
  *   "PORT", "PORT/PROTOCOL", "PORT@DOMAIN" or "PORT/PROTOCOL@DOMAIN",
  * PROTOCOL one of TCP, UDP, SCTP, ANY (default ANY, as agent-env), DOMAIN a

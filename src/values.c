@@ -139,6 +139,54 @@ static void read_domain_ports(struct values_ctx *vc, struct fy_node *list)
 }
 
 /*
+ * allowIngressPorts, as METR's agent-env has it: [{port: "2222",
+ * protocol: TCP}], protocol optional (TCP). Ports opened to anyone on the
+ * services presented to Inspect (plan.c).
+ */
+static void read_ingress_ports(struct values_ctx *vc, struct fy_node *list)
+{
+	int i, n = ynode_count(list);
+
+	if (ynode_is_null(list))
+		return;
+	if (!ynode_is_sequence(list)) {
+		refuse(vc, list, "allowIngressPorts", "must be a list of "
+		       "{port, protocol}");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct fy_node *item = ynode_at(list, i);
+		struct fy_node *port = ynode_get(item, "port");
+		struct fy_node *proto = ynode_get(item, "protocol");
+		struct buf spec = BUF_INIT;
+		enum protocol p;
+		unsigned number;
+		const char *why;
+
+		if (!ynode_is_mapping(item) || !ynode_is_scalar(port) ||
+		    (proto && !ynode_is_scalar(proto)) ||
+		    fy_node_mapping_item_count(item) != 1 + (proto != NULL)) {
+			refuse(vc, item, "allowIngressPorts", "item %d must "
+			       "be a mapping with port and optionally "
+			       "protocol, such as {port: \"2222\", protocol: "
+			       "TCP}", i);
+			continue;
+		}
+		/* One grammar, one set of rules: "PORT[/PROTOCOL]". */
+		add_scalar(&spec, NULL, port);
+		add_scalar(&spec, "/", proto);
+		if (!parse_ingress_port(spec.data, spec.len, &number, &p,
+					&why))
+			refuse(vc, item, "allowIngressPorts", "'%.*s%s' %s",
+			       diag_shown(spec.len), spec.data,
+			       diag_cut(spec.len), why);
+		else
+			port_list_add(&vc->st->allow_ingress, number, p);
+		buf_release(&spec);
+	}
+}
+
+/*
  * Keys the sandbox relies on: the policies select pods by them, and
  * k8s_sandbox finds pods by them. Set release-wide, they could unselect
  * every pod (app.kubernetes.io/instance: other) or opt it out
@@ -346,6 +394,8 @@ static void read_key(struct values_ctx *vc, const char *key,
 	} else if (!strcmp(key, "allowEntities")) {
 		read_string_list(vc, v, key, valid_entity,
 				 &st->egress.entities);
+	} else if (!strcmp(key, "allowIngressPorts")) {
+		read_ingress_ports(vc, v);
 	} else if (!strcmp(key, "labels")) {
 		st->labels = own(p, read_string_map(vc, v, key, true));
 		st->label_pairs = ynode_string_pairs(st->labels,
@@ -376,7 +426,8 @@ static void read_key(struct values_ctx *vc, const char *key,
 		else
 			refuse(vc, key_node, key, "unknown key: use "
 			       "allowDomains, allowDomainsPorts, allowCIDR, "
-			       "allowEntities, annotations, labels, "
+			       "allowEntities, allowIngressPorts, "
+			       "annotations, labels, "
 			       "corednsImage, corednsCommand, "
 			       "corednsSecurityContext or imagePullSecrets");
 	}

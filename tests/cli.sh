@@ -59,6 +59,18 @@ else
 	fail "unknown option" "exit $status: $(head -c 300 "$tmp/err")"
 fi
 
+# --allow-ingress takes PORT[/PROTOCOL]: a port outside 1-65535 or a protocol
+# other than TCP, UDP, SCTP is a usage error, with the accepted form.
+for bad in 0 65536 2222/ICMP 2222/ANY; do
+	run --namespace ns --allow-ingress "$bad"
+	if [ "$status" -eq 2 ] && [ ! -s "$tmp/out" ] &&
+		grep -q "^agentenv-post: usage: --allow-ingress '$bad' is not an ingress port: .*such as 2222 or 2222/TCP" "$tmp/err"; then
+		pass "--allow-ingress $bad: exit 2, the form it takes"
+	else
+		fail "--allow-ingress $bad" "exit $status: $(head -c 300 "$tmp/err")"
+	fi
+done
+
 # Under Helm 4 stderr is hidden: a usage error must reach the log too.
 mkdir -p "$tmp/cache"
 HELM_PLUGIN_NAME=agentenv-post XDG_CACHE_HOME=$tmp/cache \

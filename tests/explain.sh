@@ -5,7 +5,9 @@
 #     --explain/--format) and with --explain --format json;
 #     tests/policy_eval.py derives who may reach whom, the egress and the
 #     DNS names from the emitted CiliumNetworkPolicies and compares them
-#     with the json; the --format dot output must render with Graphviz;
+#     with the json, and checks the ports open to anyone against the
+#     case's allow-ingress annotations, options and values; the --format
+#     dot output must render with Graphviz;
 #   - with --check in its args, --explain prints nothing either;
 #   - a case with err.txt alone: --explain refuses it the same way (exit 1, the
 #     same stderr, nothing on stdout);
@@ -99,8 +101,10 @@ for dir in "$TOP"/testdata/golden/*/; do
 	fi
 	cp "$tmp/out" "$tmp/explain.json"
 	if [ -n "$have_python" ]; then
+		set -- "$tmp/args"
+		[ -f "$dir/values.yaml" ] && set -- "$@" "$dir/values.yaml"
 		if msg=$("$PYTHON" "$TOP/tests/policy_eval.py" \
-			"$tmp/stream.yaml" "$tmp/explain.json"); then
+			"$tmp/stream.yaml" "$tmp/explain.json" "$@"); then
 			pass "$name: --explain agrees with the policies"
 		else
 			fail "$name" "--explain and the policies disagree:" \

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""policy_eval.py STREAM.yaml EXPLAIN.json
+"""policy_eval.py STREAM.yaml EXPLAIN.json [ARGS-FILE [VALUES.yaml]]
 
 Derive what the sandbox allows from the CiliumNetworkPolicies agentenv-post
 emitted into STREAM.yaml (its normal output) and compare it with what
@@ -18,8 +18,9 @@ Cilium's semantics, not from agentenv-post's code:
   - ingressDeny / egressDeny beat any allow;
   - a connection from pod A to pod B needs an egress allow of A towards B
     and an ingress allow of B from A; the ports are their intersection;
-  - toEntities all / cluster match in-cluster pods; toFQDNs, toCIDR and
-    the other entities do not;
+  - entities all / cluster match in-cluster pods (all / world an
+    address on the internet); toFQDNs, toCIDR and the other entities
+    match no pod;
   - a toEndpoints rule with rules.dns is the DNS rule: its matchPatterns
     are the names the pod may look up (those under .svc.cluster.local, in
     order, are the namespace's names at each depth; see
@@ -30,7 +31,20 @@ says.
 The chart's Services of type NodePort or LoadBalancer are matched the way
 Kubernetes does (spec.selector, every label equal, no selector: no pod)
 against the sandboxed pods' labels in the stream: each pair must be in
---explain's exposed_by, with the Service's ports.
+--explain's exposed_by, with the Service's ports, and only_open_ports when
+every port's targetPort (its port when absent) is reachable from outside on
+every pod it selects.
+
+From outside: two peers no sandbox selector names, an address on the
+internet (the entities world and all) and a pod of another namespace (the
+entities cluster and all), must each reach exactly the ports --explain
+calls open_to_anyone, without ICMP. With ARGS-FILE (the case's options, one
+a line) those are also derived from what asked for them, read here: each
+pod's agentenv.io/allow-ingress annotation (its pod template's, else its
+workload's) and, on pods labelled inspect/service, the --allow-ingress
+options and VALUES.yaml's allowIngressPorts. Opening ports must not change
+egress: every pod's egress and DNS facts are the same without the policies
+that admit the world.
 """
 import json
 import re
@@ -40,7 +54,6 @@ import yaml
 
 GENERATED_LABEL = "agentenv.io/generated"
 NAMESPACE_KEY = "io.kubernetes.pod.namespace"
-IN_CLUSTER_ENTITIES = {"all", "cluster"}
 DNS_LIFTING_ENTITIES = {"cluster", "host", "all", "world"}
 ALL = "all"
 
@@ -81,10 +94,27 @@ def pod_templates(doc):
 
 
 class Pod:
-    def __init__(self, service, labels, namespace):
+    entities = frozenset({"cluster", "all"})
+
+    def __init__(self, service, labels, namespace, annotations=None):
         self.service = service
         self.labels = {str(k): str(v) for k, v in labels.items()}
         self.namespace = namespace
+        self.annotations = annotations or {}
+
+
+class Outside:
+    """A peer outside the release: no endpoint selector of ours names it."""
+
+    def __init__(self, entities, namespace):
+        self.is_endpoint = namespace is not None  # a pod, not an address
+        self.entities = frozenset(entities)
+        self.labels = {}
+        self.namespace = namespace
+
+
+WORLD = Outside({"world", "all"}, None)
+OTHER_NAMESPACE_POD = Outside({"cluster", "all"}, "elsewhere")
 
 
 def selects(selector, pod, where):
@@ -170,10 +200,10 @@ INGRESS_KEYS = {"fromEndpoints", "fromEntities", "toPorts", "icmps"}
 def peer_matches(rule, direction, peer, where):
     """Whether an ingress/egress rule's peer part matches an in-cluster pod."""
     ends = rule.get(f"{direction}Endpoints") or []
-    if any(selects(s, peer, where) for s in ends):
+    if getattr(peer, "is_endpoint", True) and \
+            any(selects(s, peer, where) for s in ends):
         return True
-    return bool(set(rule.get(f"{direction}Entities") or [])
-                & IN_CLUSTER_ENTITIES)
+    return bool(set(rule.get(f"{direction}Entities") or []) & peer.entities)
 
 
 def allowed(policies, section, pod, peer, direction):
@@ -240,6 +270,63 @@ def reach(policies, a, b):
     if ports != ALL and not ports and not icmp:
         return None
     return ports, icmp
+
+
+def reach_from_outside(policies, pod, peer):
+    """(ports, icmp) peer may open to pod: its ingress side alone (the
+    peer's own egress is no policy of ours); None when nothing."""
+    if denied(policies, "ingressDeny", pod, peer, "from"):
+        return None
+    ports, icmp = allowed(policies, "ingress", pod, peer, "from")
+    if ports != ALL and not ports and not icmp:
+        return None
+    return ports, icmp
+
+
+def admits_world(pol):
+    return any(set(r.get("fromEntities") or []) & WORLD.entities
+               for r in (pol.sections.get("ingress") or []))
+
+
+def parse_ingress_port(text):
+    """PORT[/PROTOCOL] as allow-ingress takes it: (port, PROTOCOL)."""
+    port, _, proto = str(text).strip().partition("/")
+    proto = (proto or "TCP").upper()
+    if not re.fullmatch(r"[1-9][0-9]{0,4}", port) or int(port) > 65535 or \
+            proto not in ("TCP", "UDP", "SCTP"):
+        raise Unsupported(f"allow-ingress item {text!r} was accepted")
+    return int(port), proto
+
+
+def asked_open(pods, args_path, values_path):
+    """service -> set of (port, protocol) opened to anyone, as asked."""
+    release = set()
+    with open(args_path, encoding="utf-8") as f:
+        args = [line.rstrip("\n") for line in f]
+    for n, arg in enumerate(args):
+        if arg == "--allow-ingress" and n + 1 < len(args):
+            release.add(parse_ingress_port(args[n + 1]))
+        elif arg.startswith("--allow-ingress="):
+            release.add(parse_ingress_port(arg.split("=", 1)[1]))
+    if values_path:
+        with open(values_path, encoding="utf-8") as f:
+            values = yaml.safe_load(f) or {}
+        for item in values.get("allowIngressPorts") or []:
+            text = str(item["port"])
+            if item.get("protocol") is not None:
+                text += "/" + str(item["protocol"])
+            release.add(parse_ingress_port(text))
+    out = {}
+    for pod in pods:
+        ports = set()
+        value = pod.annotations.get("agentenv.io/allow-ingress")
+        if value is not None:
+            ports |= {parse_ingress_port(item.strip().strip("'\""))
+                      for item in str(value).split(",")}
+        if "inspect/service" in pod.labels:
+            ports |= release
+        out[pod.service] = ports
+    return out
 
 
 HOST_RE = re.compile(r"^\(\?i\)\^(.*)\(:\[0-9\]\+\)\?\$$")
@@ -356,8 +443,20 @@ def service_ports(spec):
     return tuple(ports)
 
 
-def exposed(docs, pods, namespace):
-    """(service, Service name, type, ports) for every exposing pair."""
+def target_ports(spec):
+    """Every port's (targetPort or port, protocol); None for a named one."""
+    out = set()
+    for p in spec.get("ports") or []:
+        target = p.get("targetPort", p.get("port"))
+        if isinstance(target, str) or not isinstance(target, int):
+            return None
+        out.add((target, p.get("protocol", "TCP")))
+    return out or None
+
+
+def exposed(docs, pods, namespace, open_ports):
+    """(service, Service name, type, ports, only open ports) for every
+    exposing pair; open_ports: service -> ports reachable from outside."""
     found = set()
     for doc in docs:
         for svc in services(doc):
@@ -370,15 +469,21 @@ def exposed(docs, pods, namespace):
             if meta.get("namespace") not in (None, namespace) and \
                     namespace is not None:
                 continue
-            for pod in pods:
-                if all(pod.labels.get(str(k)) == str(v)
-                       for k, v in selector.items()):
-                    found.add((pod.service, meta.get("name"), spec["type"],
-                               service_ports(spec)))
+            chosen = [pod for pod in pods
+                      if all(pod.labels.get(str(k)) == str(v)
+                             for k, v in selector.items())]
+            targets = target_ports(spec)
+            only_open = targets is not None and all(
+                open_ports.get(pod.service) != ALL and
+                targets <= open_ports.get(pod.service, set())
+                for pod in chosen)
+            for pod in chosen:
+                found.add((pod.service, meta.get("name"), spec["type"],
+                           service_ports(spec), only_open))
     return found
 
 
-def from_policies(stream_path, explain):
+def from_policies(stream_path, explain, args_path=None, values_path=None):
     with open(stream_path, encoding="utf-8") as f:
         docs = [d for d in yaml.safe_load_all(f) if d is not None]
     by_workload = {(s["workload"]["kind"], s["workload"]["name"]): s["name"]
@@ -400,8 +505,11 @@ def from_policies(stream_path, explain):
             if service is None:
                 continue
             meta = template.get("metadata") or {}
+            annotations = dict((doc.get("metadata") or {})
+                               .get("annotations") or {})
+            annotations.update(meta.get("annotations") or {})
             pods.append(Pod(service, meta.get("labels") or {},
-                            explain["namespace"]))
+                            explain["namespace"], annotations))
     found = {p.service for p in pods}
     missing = sorted(set(by_workload.values()) - found)
     if missing:
@@ -410,8 +518,45 @@ def from_policies(stream_path, explain):
     def release_wide(pol):
         return all(pol.applies(p) for p in pods)
 
-    facts = {"matrix": set(), "egress": {}, "dns": {},
-             "exposed": exposed(docs, pods, explain["namespace"])}
+    facts = {"matrix": set(), "egress": {}, "dns": {}, "open": {},
+             "problems": []}
+    without_open = [pol for pol in policies if not admits_world(pol)]
+    for a in pods:
+        seen = []
+        for peer in (WORLD, OTHER_NAMESPACE_POD):
+            r = reach_from_outside(policies, a, peer)
+            seen.append(("none",) if r is None else
+                        (norm_ports(r[0]), r[1]))
+        if seen[0] != seen[1]:
+            facts["problems"].append(
+                f"service {a.service}: the internet reaches {seen[0]}, "
+                f"a pod of another namespace {seen[1]}")
+        if seen[0][0] == "none":
+            facts["open"][a.service] = ((), False)
+        else:
+            facts["open"][a.service] = seen[0]
+        for pol in policies:
+            if admits_world(pol) and pol.applies(a) and \
+                    set(pol.sections) != {"ingress"}:
+                facts["problems"].append(
+                    f"{pol.where}: admits the world and has "
+                    f"{sorted(set(pol.sections) - {'ingress'})}")
+        if outside(policies, a, lambda p: True) != \
+                outside(without_open, a, lambda p: True):
+            facts["problems"].append(
+                f"service {a.service}: the policies that admit the world "
+                f"change its egress")
+    if args_path:
+        for svc, ports in sorted(asked_open(pods, args_path,
+                                            values_path).items()):
+            got = facts["open"][svc][0]
+            if got != tuple(sorted(ports)):
+                facts["problems"].append(
+                    f"service {svc}: asked to open {sorted(ports)} to "
+                    f"anyone, the policies open {got}")
+    open_sets = {svc: (ALL if p == "all" else set(p))
+                 for svc, (p, _) in facts["open"].items()}
+    facts["exposed"] = exposed(docs, pods, explain["namespace"], open_sets)
     for a in pods:
         for b in pods:
             r = reach(policies, a, b)
@@ -425,7 +570,8 @@ def from_policies(stream_path, explain):
 
 
 def from_explain(explain):
-    facts = {"matrix": set(), "egress": {}, "dns": {}, "exposed": set()}
+    facts = {"matrix": set(), "egress": {}, "dns": {}, "exposed": set(),
+             "open": {}}
     for m in explain["matrix"]:
         facts["matrix"].add((m["from"], m["to"], norm_ports(m["ports"]),
                              m["icmp_echo"]))
@@ -439,7 +585,9 @@ def from_explain(explain):
         facts["egress"][s["name"]] = items
         for e in s["exposed_by"]:
             facts["exposed"].add((s["name"], e["service"], e["type"],
-                                  tuple(e["ports"])))
+                                  tuple(e["ports"]), e["only_open_ports"]))
+        facts["open"][s["name"]] = (
+            norm_ports(s.get("open_to_anyone", [])), False)
         facts["dns"][s["name"]] = {
             "cluster": s["dns"]["cluster"],
             "cluster_patterns": tuple(s["dns"]["cluster_patterns"]),
@@ -458,7 +606,12 @@ def show(item):
 
 
 def compare(policy_facts, explain_facts):
-    problems = []
+    problems = list(policy_facts["problems"])
+    for svc in sorted(policy_facts["open"]):
+        p, e = policy_facts["open"][svc], explain_facts["open"].get(svc)
+        if p != e:
+            problems.append(f"service {svc} from outside: policies say "
+                            f"{p}, --explain says {e}")
     for what in ("only in the policies", "only in --explain"):
         a, b = (policy_facts, explain_facts) if what.endswith("policies") \
             else (explain_facts, policy_facts)
@@ -479,7 +632,7 @@ def compare(policy_facts, explain_facts):
 
 
 def main(argv):
-    if len(argv) != 3:
+    if len(argv) not in (3, 4, 5):
         print(__doc__.splitlines()[0], file=sys.stderr)
         return 2
     with open(argv[2], encoding="utf-8") as f:
@@ -488,7 +641,9 @@ def main(argv):
         print(f"unknown explain schema {explain.get('schema')!r}")
         return 2
     try:
-        policy_facts = from_policies(argv[1], explain)
+        policy_facts = from_policies(argv[1], explain,
+                                     argv[3] if len(argv) > 3 else None,
+                                     argv[4] if len(argv) > 4 else None)
     except Unsupported as e:
         print(f"unsupported: {e}")
         return 2

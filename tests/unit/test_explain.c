@@ -133,12 +133,78 @@ START_TEST(test_reach_between)
 	to->isolated = c->to_isolated;
 	if (c->to_ports)
 		add_service_port(to, 80);
-	ck_assert_int_eq(reach_between(&m.sb, from, to, &via), c->want);
+	ck_assert_int_eq(reach_between(&m.sb, from, to, &via, NULL), c->want);
 	for (i = 0; i < via.nr; i++)
 		buf_addf(&joined, "%s%s", i ? " " : "", via.items[i]);
 	ck_assert_str_eq(joined.data, c->via);
 	buf_release(&joined);
 	strlist_release(&via);
+	model_release(&m);
+}
+END_TEST
+
+/*
+ * Ports open to anyone (allow-ingress, the entity all) add to what a
+ * service admits, and reach it from services it does not admit, without
+ * ICMP echo; isolation still beats them from the sending side.
+ */
+struct open_case {
+	const char *from_networks, *to_networks;
+	bool to_ports, from_isolated;
+	enum reach_kind want;
+	const char *ports;		/* the ports reach_between lists */
+};
+
+static const struct open_case open_cases[] = {
+	/* Admitted on every port: nothing to add. */
+	{ "", "", false, false, REACH_ALL_PORTS, "" },
+	/* Admitted on its ports: the open ones follow, no repeats. */
+	{ "", "", true, false, REACH_PORTS, "80/TCP 2222/TCP 60000/UDP" },
+	{ "a", "a", true, false, REACH_PORTS, "80/TCP 2222/TCP 60000/UDP" },
+	/* Not admitted (no shared network): the open ports alone. */
+	{ "a", "b", false, false, REACH_OPEN_PORTS, "2222/TCP 60000/UDP" },
+	{ "a", "b", true, false, REACH_OPEN_PORTS,
+	  "2222/TCP 80/TCP 60000/UDP" },
+	/* An isolated sender sends nothing. */
+	{ "a", "b", false, true, REACH_NONE, "" },
+};
+
+START_TEST(test_reach_open_ports)
+{
+	const struct open_case *c = &open_cases[_i];
+	struct port_list ports = { 0 };
+	struct buf joined = BUF_INIT;
+	struct service *from, *to;
+	struct model m;
+	size_t i;
+
+	model_init(&m);
+	add_service(&m, "from", c->from_networks);
+	add_service(&m, "to", c->to_networks);
+	from = &m.sb.services[0];
+	to = &m.sb.services[1];
+	from->isolated = c->from_isolated;
+	if (c->to_ports)
+		add_service_port(to, 80);
+	port_list_add(&to->allow_ingress, 2222, PROTOCOL_TCP);
+	port_list_add(&to->allow_ingress, 80, PROTOCOL_TCP);
+	port_list_add(&to->allow_ingress, 2222, PROTOCOL_TCP);
+	port_list_add(&to->allow_ingress, 60000, PROTOCOL_UDP);
+	if (!c->to_ports) {
+		/* Without its own ports, 80/TCP is only an open one. */
+		port_list_release(&to->allow_ingress);
+		port_list_add(&to->allow_ingress, 2222, PROTOCOL_TCP);
+		port_list_add(&to->allow_ingress, 60000, PROTOCOL_UDP);
+	}
+	ck_assert_int_eq(reach_between(&m.sb, from, to, NULL, &ports),
+			 c->want);
+	for (i = 0; i < ports.nr; i++)
+		buf_addf(&joined, "%s%u/%s", i ? " " : "",
+			 ports.items[i].number,
+			 protocol_name(ports.items[i].protocol));
+	ck_assert_str_eq(joined.data, c->ports);
+	buf_release(&joined);
+	port_list_release(&ports);
 	model_release(&m);
 }
 END_TEST
@@ -359,6 +425,57 @@ START_TEST(test_explain_exposed)
 }
 END_TEST
 
+/* Ports open to anyone, in the three forms (the chart's way in). */
+static const struct format_case open_format_cases[] = {
+	{ OUTPUT_EXPLAIN_TEXT, {
+		"  reached by     anyone, from outside the cluster too, on "
+		"2222/TCP (agentenv.io/allow-ingress)\n",
+		"  exposed        outside the cluster by Service/ssh "
+		"(LoadBalancer) on port 22/TCP, only ports open to anyone\n",
+		"db: 2222/TCP (open to anyone; no ICMP echo)",
+		"(* only the ports the column opens to anyone, without ICMP "
+		"echo)\n" } },
+	{ OUTPUT_EXPLAIN_JSON, {
+		"\"open_to_anyone\": [\n        {\n          \"port\": 2222,\n"
+		"          \"protocol\": \"TCP\"\n        }\n      ],\n"
+		"      \"open_to_anyone_by\": [\n        \"annotation\"\n"
+		"      ],",
+		"\"only_open_ports\": true",
+		"\"from\": \"db\",\n      \"to\": \"agent\",\n      \"ports\": "
+		"[\n        {\n          \"port\": 2222,\n          \"protocol\":"
+		" \"TCP\"\n        }\n      ],\n      \"icmp_echo\": false,",
+		NULL } },
+	{ OUTPUT_EXPLAIN_DOT, {
+		"  \"outside the cluster\" -> \"agent\" [label=\"anyone, on "
+		"2222/TCP\", color=darkorange, fontcolor=darkorange];",
+		"  \"db\" -> \"agent\" [label=\"2222/TCP (open to anyone)\"];",
+		NULL, NULL } },
+};
+
+START_TEST(test_explain_open_ports)
+{
+	const struct format_case *c = &open_format_cases[_i];
+	struct buf out = BUF_INIT;
+	struct service *agent;
+	struct model m;
+	size_t i;
+
+	model_init(&m);
+	agent = add_service(&m, "agent", "a");
+	port_list_add(&agent->allow_ingress, 2222, PROTOCOL_TCP);
+	agent->allow_ingress_own = true;
+	add_service(&m, "db", "b");
+	add_exposed(&m.sb, "ssh", "LoadBalancer", "22/TCP", 0);
+	m.sb.exposed[0].only_open_ports = true;
+	explain_write(&out, &m.sb, &m.pts, c->form);
+	for (i = 0; i < ARRAY_SIZE(c->want) && c->want[i]; i++)
+		ck_assert_msg(strstr(out.data, c->want[i]) != NULL,
+			      "no '%s' in:\n%s", c->want[i], out.data);
+	buf_release(&out);
+	model_release(&m);
+}
+END_TEST
+
 /* Nothing to sandbox: no release, and still a well-formed answer. */
 START_TEST(test_explain_nothing)
 {
@@ -395,7 +512,11 @@ static Suite *make_suite(void)
 
 	tcase_add_loop_test(tc, test_reach_between, 0,
 			    (int)ARRAY_SIZE(reach_cases));
+	tcase_add_loop_test(tc, test_reach_open_ports, 0,
+			    (int)ARRAY_SIZE(open_cases));
 	tcase_add_test(tc, test_egress_as_policy_emits_it);
+	tcase_add_loop_test(tc, test_explain_open_ports, 0,
+			    (int)ARRAY_SIZE(open_format_cases));
 	tcase_add_loop_test(tc, test_explain_exposed, 0,
 			    (int)ARRAY_SIZE(exposed_cases));
 	tcase_add_loop_test(tc, test_explain_formats, 0,

@@ -49,6 +49,19 @@ static void teardown(void)
 #define SERVICE(spec) \
 	"apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: " spec "\n"
 
+/* A workload whose pods open 2222/TCP and 53/UDP to anyone, then spec. */
+#define OPEN(spec)							\
+	"apiVersion: apps/v1\n"						\
+	"kind: Deployment\n"						\
+	"metadata: {name: r-ssh}\n"					\
+	"spec:\n"							\
+	"  template:\n"							\
+	"    metadata:\n"						\
+	"      labels: {app: ssh}\n"					\
+	"      annotations: {agentenv.io/allow-ingress: \"2222, 53/UDP\"}\n" \
+	"    spec: {containers: [{name: ssh, image: dropbear}]}\n"	\
+	"---\n" SERVICE(spec)
+
 enum outcome { SILENT, WARNED, REFUSED };
 
 struct exposure_case {
@@ -141,6 +154,27 @@ static const struct exposure_case exposure_cases[] = {
 	{ "in a ServiceList", "apiVersion: v1\nkind: ServiceList\nitems:\n- "
 	  "apiVersion: v1\n  kind: Service\n  metadata: {name: s}\n"
 	  "  spec: {type: NodePort, selector: {app: web}}\n", WARNED, NULL },
+	/* Only ports open to anyone (allow-ingress): the intended way in. */
+	{ "target ports all open", OPEN("{type: LoadBalancer, selector: "
+		"{app: ssh}, ports: [{port: 22, targetPort: 2222}, {port: 53, "
+		"protocol: UDP}]}"), SILENT, NULL },
+	{ "the port is the target", OPEN("{type: NodePort, selector: "
+		"{app: ssh}, ports: [{port: 2222, nodePort: 30022}]}"), SILENT,
+	  NULL },
+	{ "one port not open", OPEN("{type: LoadBalancer, selector: "
+		"{app: ssh}, ports: [{port: 22, targetPort: 2222}, "
+		"{port: 80}]}"), WARNED, "Deployment/r-ssh" },
+	{ "open for another protocol", OPEN("{type: LoadBalancer, selector: "
+		"{app: ssh}, ports: [{port: 2222, protocol: UDP}]}"), WARNED,
+	  NULL },
+	{ "a named target port", OPEN("{type: LoadBalancer, selector: "
+		"{app: ssh}, ports: [{port: 22, targetPort: ssh}]}"), WARNED,
+	  NULL },
+	{ "no ports", OPEN("{type: LoadBalancer, selector: {app: ssh}}"),
+	  WARNED, NULL },
+	{ "also over pods that open nothing", OPEN("{type: LoadBalancer, "
+		"selector: {app.kubernetes.io/instance: r}, ports: [{port: "
+		"2222}]}"), WARNED, "Deployment/r-web, Deployment/r-ssh" },
 	{ "not a core Service", "apiVersion: example.org/v1\nkind: Service\n"
 	  "metadata: {name: s}\nspec: {externalIPs: [192.0.2.1], "
 	  "selector: {app: web}}\n", SILENT, NULL },
@@ -211,7 +245,9 @@ START_TEST(test_explain_records)
 			     "          \"type\": \"LoadBalancer\",\n"
 			     "          \"ports\": [\n"
 			     "            \"443/TCP (node port 30443)\"\n"
-			     "          ]\n        }\n      ]") != NULL,
+			     "          ],\n"
+			     "          \"only_open_ports\": false\n"
+			     "        }\n      ]") != NULL,
 		      "%s", out.data);
 	buf_release(&out);
 }

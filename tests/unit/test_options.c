@@ -179,6 +179,14 @@ static const struct opt_case opt_cases[] = {
 	USAGE("--allow-cidr '10.0.0.0/33'", "--allow-cidr", "10.0.0.0/33"),
 	USAGE("--allow-cidr '10.0.0.1'", "--allow-cidr=10.0.0.1"),
 	USAGE("--allow-entity 'everything'", "--allow-entity", "everything"),
+	USAGE("--allow-ingress '0' is not an ingress port", "--allow-ingress",
+	      "0"),
+	USAGE("--allow-ingress '65536' is not an ingress port",
+	      "--allow-ingress=65536"),
+	USAGE("--allow-ingress '2222/ICMP' is not an ingress port: the "
+	      "protocol", "--allow-ingress", "2222/ICMP"),
+	USAGE("--allow-ingress '2222/ANY'", "--allow-ingress", "2222/ANY"),
+	USAGE("--allow-ingress needs a value", "--allow-ingress"),
 	USAGE("--sidecar 'sometimes'", "--sidecar", "sometimes"),
 	USAGE("--sidecar 'Native'", "--sidecar=Native"),
 	USAGE("--sidecar-security needs a value", "--sidecar-security"),
@@ -341,7 +349,7 @@ START_TEST(test_help_lists_every_option)
 	static const char *const names[] = {
 		"--release NAME", "--namespace NS", "--values FILE",
 		"--allow-domain D", "--allow-cidr C", "--allow-entity E",
-		"--sidecar FORM", "--sidecar-security S", "--check", "--explain", "--format FORMAT",
+		"--allow-ingress P", "--sidecar FORM", "--sidecar-security S", "--check", "--explain", "--format FORMAT",
 		"--version", "--help",
 		"Exit status",
 	};

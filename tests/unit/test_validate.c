@@ -762,6 +762,56 @@ START_TEST(test_service_port)
 }
 END_TEST
 
+/* --- agentenv.io/allow-ingress items ------------------------------------- */
+
+static const struct service_port_case ingress_port_cases[] = {
+	{ LIT("2222"), true, 2222, PROTOCOL_TCP },
+	{ LIT("1"), true, 1, PROTOCOL_TCP },
+	{ LIT("65535"), true, 65535, PROTOCOL_TCP },
+	{ LIT("2222/TCP"), true, 2222, PROTOCOL_TCP },
+	{ LIT("60000/udp"), true, 60000, PROTOCOL_UDP },
+	{ LIT("9/Sctp"), true, 9, PROTOCOL_SCTP },
+	{ LIT(""), false, 0, 0 },
+	{ LIT("0"), false, 0, 0 },
+	{ LIT("65536"), false, 0, 0 },
+	{ LIT("99999999999999999999"), false, 0, 0 },
+	{ LIT("-1"), false, 0, 0 },
+	{ LIT("022"), false, 0, 0 },
+	{ LIT("22/ANY"), false, 0, 0 },
+	{ LIT("22/ICMP"), false, 0, 0 },
+	{ LIT("22/"), false, 0, 0 },
+	{ LIT("/TCP"), false, 0, 0 },
+	{ LIT("22/TCP/UDP"), false, 0, 0 },
+	{ LIT("22@example.com"), false, 0, 0 },
+	{ LIT("22\0"), false, 0, 0 },
+	{ LIT("ssh"), false, 0, 0 },
+};
+
+START_TEST(test_ingress_port)
+{
+	const struct service_port_case *c = &ingress_port_cases[_i];
+	char *s = copy_exact(c->s, c->n);
+	const char *why = unset_why;
+	unsigned port = PORT_UNSET;
+	enum protocol proto = PROTO_UNSET;
+	bool ok = parse_ingress_port(s, c->n, &port, &proto, &why);
+
+	ck_assert_msg(ok == c->ok, "'%.*s': expected %s", (int)c->n, s,
+		      c->ok ? "ok" : "refused");
+	if (ok) {
+		ck_assert_uint_eq(port, c->port);
+		ck_assert_int_eq(proto, c->proto);
+		ck_assert_ptr_eq(why, unset_why);
+	} else {
+		ck_assert_uint_eq(port, PORT_UNSET);
+		ck_assert_int_eq(proto, PROTO_UNSET);
+		assert_good_why(why, s, c->n);
+		ck_assert_msg(strstr(why, "ingress port") != NULL, "%s", why);
+	}
+	free(s);
+}
+END_TEST
+
 /* --- agentenv.io/allow-domains-ports items ------------------------------- */
 
 struct domain_port_case {
@@ -992,6 +1042,7 @@ static Suite *make_suite(void)
 	LOOP(test_port, port_cases);
 	LOOP(test_protocol, protocol_cases);
 	LOOP(test_service_port, service_port_cases);
+	LOOP(test_ingress_port, ingress_port_cases);
 	LOOP(test_domain_port, domain_port_cases);
 	LOOP(test_bool, bool_cases);
 #undef LOOP
