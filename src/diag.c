@@ -357,16 +357,9 @@ void diag_flush(void)
 
 void die(const char *fmt, ...)
 {
-	static int dying;
 	va_list ap;
 
-	if (dying) {	/* out of memory while formatting the message */
-		write_all(STDERR_FILENO, "agentenv-post: fatal: ", 22);
-		write_all(STDERR_FILENO, fmt, strlen(fmt));
-		write_all(STDERR_FILENO, "\n", 1);
-		exit(EXIT_INVALID_INPUT);
-	}
-	dying = 1;
+	/* Out of memory while formatting: buf writes its own fatal line. */
 	va_start(ap, fmt);
 	collect("fatal", NULL, fmt, ap);
 	va_end(ap);

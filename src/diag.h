@@ -7,8 +7,9 @@
  *    with diag_error() and the program goes on, so that one run reports
  *    every problem; main() checks diag_error_count() before writing any
  *    output and exits 1 when it is not zero;
- *  - a system failure (out of memory, a failed write) is die(): print and
- *    exit 1 at once;
+ *  - a system failure (a failed write, ...) is die(): print and exit 1 at
+ *    once (running out of memory is buf's own: see buf.h, as diag is
+ *    built on buf and buf never calls diag);
  *  - a broken invariant is BUG(): print and abort().
  * Every message, usage errors and BUG() included, goes through here.
  *
