@@ -108,15 +108,20 @@ void diag_warning(const struct where *w, const char *fmt, ...)
 	va_end(ap);
 }
 
+void diag_vusage(const char *fmt, va_list ap)
+{
+	collect("usage", NULL, fmt, ap);
+	buf_adds(&collected, "(see agentenv-post --help)\n");
+	error_count++;
+}
+
 void diag_usage(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	collect("usage", NULL, fmt, ap);
+	diag_vusage(fmt, ap);
 	va_end(ap);
-	buf_adds(&collected, "(see agentenv-post --help)\n");
-	error_count++;
 }
 
 size_t diag_error_count(void)

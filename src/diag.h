@@ -35,6 +35,7 @@
 #ifndef AGENTENV_DIAG_H
 #define AGENTENV_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* The exit status, named once (CONTRACT.md). */
@@ -72,6 +73,9 @@ size_t diag_error_count(void);
  * user too (diag_flush()).
  */
 void diag_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same for a caller's own printf-like wrapper (options.c). */
+void diag_vusage(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
 
 /* Write what was collected (errors and warnings) and forget it. */
 void diag_flush(void);
