@@ -26,9 +26,6 @@ struct selector {
 	bool opaque;		/* cannot be evaluated: counts as selecting */
 };
 
-/* The namespace Cilium gives every endpoint as a label. */
-#define POD_NAMESPACE_LABEL "io.kubernetes.pod.namespace"
-
 static struct requirement *add_requirement(struct selector *sel,
 					   const char *key, size_t len,
 					   enum label_op op, bool cilium)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "validate.h"
+#include "vocab.h"
 #include "ynode.h"
 
 void stream_init(struct stream *s)
@@ -405,9 +406,10 @@ static void describe(struct stream *s, struct doc *d)
 	}
 	annotations = doc_metadata(d, "annotations");
 	labels = doc_metadata(d, "labels");
-	d->hook_events = ynode_strdup(ynode_get(annotations, "helm.sh/hook"));
+	d->hook_events = ynode_strdup(ynode_get(annotations,
+						 HELM_HOOK_ANNOTATION));
 	read_hook_weight(d, annotations);
-	d->hook = ynode_get(annotations, "helm.sh/hook") != NULL;
+	d->hook = ynode_get(annotations, HELM_HOOK_ANNOTATION) != NULL;
 	d->stale = ynode_is(ynode_get(labels, GENERATED_LABEL), "true");
 	if (ynode_get(annotations, HELM4_FILENAME_ANNOTATION))
 		s->helm4 = true;

@@ -9,6 +9,7 @@
  * sentence of its own.
  */
 #include "validate.h"
+#include "vocab.h"
 
 #include <ctype.h>
 
@@ -837,8 +838,8 @@ bool valid_entity(const char *s, size_t n, const char **why)
 }
 
 #define RUNTIME_HINT "; use a DNS-1123 subdomain of lower-case letters, " \
-	"digits, '-' and '.', at most 253 characters, such as gvisor, " \
-	"or CLUSTER_DEFAULT"
+	"digits, '-' and '.', at most 253 characters, such as " \
+	GVISOR_RUNTIME_CLASS ", or " CLUSTER_DEFAULT_RUNTIME_CLASS
 
 static why_table runtime_class_why = {
 	[FAULT_NONE] = "is not a RuntimeClass name" RUNTIME_HINT,
@@ -864,7 +865,7 @@ bool valid_runtime_class(const char *s, size_t n, const char **why)
 {
 	enum fault f;
 
-	if (equals(s, n, "CLUSTER_DEFAULT"))
+	if (equals(s, n, CLUSTER_DEFAULT_RUNTIME_CLASS))
 		return true;
 	f = check_subdomain(s, n);
 	return f ? refuse(why, runtime_class_why, f) : true;
