@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "inject.h"
+#include "lists.h"
 #include "ynode.h"
 
 enum label_op { OP_IN, OP_NOT_IN, OP_EXISTS, OP_DOES_NOT_EXIST };

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "lists.h"
 #include "templates.h"
 #include "ynode.h"
 #include "vocab.h"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "validate.h"
+#include "utf8.h"
 #include "vocab.h"
 #include "ynode.h"
 
