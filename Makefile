@@ -23,7 +23,7 @@ PKG_CONFIG ?= pkg-config
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 WARNINGS = -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
-	   -Wmissing-prototypes -Wvla -Wformat=2 -Wno-format-nonliteral
+	   -Wmissing-prototypes -Wvla -Wformat=2
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(CFLAGS) \
 	     -DAGENTENV_VERSION='"$(VERSION)"' -Isrc -I$(BUILD) \

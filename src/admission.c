@@ -69,7 +69,7 @@ enum check {
 	"evaluated: it can remove the sandbox after agentenv-post's check"
 #define ACTS_RUNTIME_CLASS "the kubelet runs a pod with the handler its " \
 	"RuntimeClass names: one named as the sandbox's runtime class " \
-	"(gvisor) would run the sandboxed pods without gVisor"
+	"(" GVISOR_RUNTIME_CLASS ") would run the sandboxed pods without gVisor"
 
 #define WAY_OUT "remove it from the chart, install it separately, or " \
 	"vouch for it with the annotation " KEEP_ADMISSION_ANNOTATION \

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "lists.h"
 #include "ynode.h"
 #include "vocab.h"
 

@@ -3,21 +3,59 @@
  */
 #include "buf.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "diag.h"
+#include <unistd.h>
 
 char buf_empty[1];
+
+/*
+ * The system-failure tier of buf itself: diag collects its messages in
+ * bufs, so buf must not call back into diag (a circle, and an allocation
+ * while out of memory). As git's usage.c, format into a fixed buffer of
+ * our own, write it with write(2) and exit 1 (EXIT_INVALID_INPUT): the
+ * same "agentenv-post: fatal: ..." line diag's die() writes.
+ */
+__attribute__((noreturn, format(printf, 1, 2)))
+static void buf_die(const char *fmt, ...)
+{
+	static const char prefix[] = "agentenv-post: fatal: ";
+	char msg[256];
+	size_t len = sizeof(prefix) - 1, left;
+	const char *p = msg;
+	va_list ap;
+	int n;
+
+	memcpy(msg, prefix, len);
+	va_start(ap, fmt);
+	n = vsnprintf(msg + len, sizeof(msg) - len - 1, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		len += (size_t)n < sizeof(msg) - len - 1 ?
+		       (size_t)n : sizeof(msg) - len - 2;
+	msg[len++] = '\n';
+	for (left = len; left;) {
+		ssize_t w = write(STDERR_FILENO, p, left);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		p += w;
+		left -= (size_t)w;
+	}
+	exit(1);
+}
 
 void *xmalloc(size_t size)
 {
 	void *p = malloc(size ? size : 1);
 
 	if (!p)
-		die("out of memory (allocating %zu bytes)", size);
+		buf_die("out of memory (allocating %zu bytes)", size);
 	return p;
 }
 
@@ -26,7 +64,7 @@ void *xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (!p)
-		die("out of memory (allocating %zu x %zu bytes)", n, size);
+		buf_die("out of memory (allocating %zu x %zu bytes)", n, size);
 	return p;
 }
 
@@ -35,7 +73,7 @@ void *xrealloc(void *p, size_t size)
 	void *q = realloc(p, size ? size : 1);
 
 	if (!q)
-		die("out of memory (allocating %zu bytes)", size);
+		buf_die("out of memory (allocating %zu bytes)", size);
 	return q;
 }
 
@@ -62,8 +100,8 @@ void *xgrow(void *p, size_t elem, size_t need, size_t *alloc)
 	n = *alloc ? *alloc : 8;
 	while (n < need) {
 		if (n > SIZE_MAX / 2 / elem)
-			die("out of memory (growing an array to %zu items)",
-			    need);
+			buf_die("out of memory (growing an array to %zu "
+				"items)", need);
 		n *= 2;
 	}
 	*alloc = n;
@@ -106,7 +144,7 @@ void buf_reserve(struct buf *b, size_t extra)
 	size_t need;
 
 	if (extra > SIZE_MAX - b->len - 1)
-		die("out of memory (buffer of %zu bytes)", b->len);
+		buf_die("out of memory (buffer of %zu bytes)", b->len);
 	need = b->len + extra + 1;
 	if (need <= b->alloc)
 		return;
@@ -150,7 +188,7 @@ void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 	n = vsnprintf(NULL, 0, fmt, copy);
 	va_end(copy);
 	if (n < 0)
-		die("cannot format a message (%s)", fmt);
+		buf_die("cannot format a message (%s)", fmt);
 	buf_reserve(b, (size_t)n);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;

@@ -6,7 +6,10 @@
  *    static "" until the first append, so b->data can always be printed.
  *  - b->data[b->len] == '\0'.
  *  - Running out of memory is a system failure: the program dies with a
- *    message and exit status 1. Before the input is validated nothing has
+ *    message and exit status 1. buf writes that message itself (into a
+ *    fixed buffer, with write(2)) and never calls diag, which is built on
+ *    buf: the dependency is one-way, diag -> buf; the messages collected
+ *    until then are not written. Before the input is validated nothing has
  *    been written to stdout; in the second pass (see postrender.c) part of
  *    the output may have been, as with a failed write, and the exit status
  *    tells Helm to discard it.

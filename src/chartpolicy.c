@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "inject.h"
+#include "lists.h"
 #include "ynode.h"
 
 enum label_op { OP_IN, OP_NOT_IN, OP_EXISTS, OP_DOES_NOT_EXIST };
@@ -25,9 +26,6 @@ struct selector {
 	size_t alloc;
 	bool opaque;		/* cannot be evaluated: counts as selecting */
 };
-
-/* The namespace Cilium gives every endpoint as a label. */
-#define POD_NAMESPACE_LABEL "io.kubernetes.pod.namespace"
 
 static struct requirement *add_requirement(struct selector *sel,
 					   const char *key, size_t len,

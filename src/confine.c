@@ -8,6 +8,7 @@
 #include "annot.h"
 #include "buf.h"
 #include "inject.h"
+#include "vocab.h"
 #include "ynode.h"
 
 #define OPT_OUT "or opt the workload out with agentenv.io/inject: \"false\""
@@ -47,7 +48,7 @@ static bool runs_under_gvisor(const struct pod_template *pt,
 {
 	const char *rc = inject_runtime_class(pt, svc);
 
-	return rc && !strcmp(rc, "gvisor");
+	return rc && !strcmp(rc, GVISOR_RUNTIME_CLASS);
 }
 
 /*

@@ -108,15 +108,20 @@ void diag_warning(const struct where *w, const char *fmt, ...)
 	va_end(ap);
 }
 
+void diag_vusage(const char *fmt, va_list ap)
+{
+	collect("usage", NULL, fmt, ap);
+	buf_adds(&collected, "(see agentenv-post --help)\n");
+	error_count++;
+}
+
 void diag_usage(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	collect("usage", NULL, fmt, ap);
+	diag_vusage(fmt, ap);
 	va_end(ap);
-	buf_adds(&collected, "(see agentenv-post --help)\n");
-	error_count++;
 }
 
 size_t diag_error_count(void)
@@ -357,16 +362,9 @@ void diag_flush(void)
 
 void die(const char *fmt, ...)
 {
-	static int dying;
 	va_list ap;
 
-	if (dying) {	/* out of memory while formatting the message */
-		write_all(STDERR_FILENO, "agentenv-post: fatal: ", 22);
-		write_all(STDERR_FILENO, fmt, strlen(fmt));
-		write_all(STDERR_FILENO, "\n", 1);
-		exit(EXIT_INVALID_INPUT);
-	}
-	dying = 1;
+	/* Out of memory while formatting: buf writes its own fatal line. */
 	va_start(ap, fmt);
 	collect("fatal", NULL, fmt, ap);
 	va_end(ap);

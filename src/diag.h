@@ -7,8 +7,9 @@
  *    with diag_error() and the program goes on, so that one run reports
  *    every problem; main() checks diag_error_count() before writing any
  *    output and exits 1 when it is not zero;
- *  - a system failure (out of memory, a failed write) is die(): print and
- *    exit 1 at once;
+ *  - a system failure (a failed write, ...) is die(): print and exit 1 at
+ *    once (running out of memory is buf's own: see buf.h, as diag is
+ *    built on buf and buf never calls diag);
  *  - a broken invariant is BUG(): print and abort().
  * Every message, usage errors and BUG() included, goes through here.
  *
@@ -34,6 +35,7 @@
 #ifndef AGENTENV_DIAG_H
 #define AGENTENV_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 /* The exit status, named once (CONTRACT.md). */
@@ -71,6 +73,9 @@ size_t diag_error_count(void);
  * user too (diag_flush()).
  */
 void diag_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same for a caller's own printf-like wrapper (options.c). */
+void diag_vusage(const char *fmt, va_list ap)
+	__attribute__((format(printf, 1, 0)));
 
 /* Write what was collected (errors and warnings) and forget it. */
 void diag_flush(void);

@@ -9,6 +9,7 @@
 
 #include "inject.h"
 #include "reach.h"
+#include "vocab.h"
 
 /* UTF-8, as the matrix prints them. */
 #define MARK_YES "\xe2\x9c\x93"	/* U+2713 CHECK MARK */
@@ -76,8 +77,8 @@ static const char *runtime_class(const struct service *svc,
 	if (pt)
 		return inject_runtime_class(pt, svc);
 	if (!svc->runtime_class)
-		return "gvisor";
-	return strcmp(svc->runtime_class, "CLUSTER_DEFAULT") ?
+		return GVISOR_RUNTIME_CLASS;
+	return strcmp(svc->runtime_class, CLUSTER_DEFAULT_RUNTIME_CLASS) ?
 		svc->runtime_class : NULL;
 }
 

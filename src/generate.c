@@ -10,8 +10,8 @@
 #include "buf.h"
 #include "dns.h"
 #include "genobj.h"
+#include "lists.h"
 #include "policy.h"
-#include "validate.h"
 #include "ynode.h"
 
 /* Add an event to the comma-separated events, unless it is there. */

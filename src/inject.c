@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "lists.h"
 #include "templates.h"
 #include "ynode.h"
 #include "vocab.h"
@@ -42,7 +43,8 @@ struct record {
 
 #define RECORD_NATIVE "sidecar=native"
 #define RECORD_CONTAINER "sidecar=container"
-#define RECORD_CLUSTER_DEFAULT ", runtime-class=CLUSTER_DEFAULT"
+#define RECORD_CLUSTER_DEFAULT \
+	", runtime-class=" CLUSTER_DEFAULT_RUNTIME_CLASS
 
 #define RUNTIME_CLASS_ANNOTATION ANNOTATION_PREFIX "runtime-class"
 
@@ -51,7 +53,8 @@ static bool annotation_names_class(const struct pod_template *pt)
 {
 	struct fy_node *asked = pod_annotation(pt, RUNTIME_CLASS_ANNOTATION);
 
-	return !ynode_is_null(asked) && !ynode_is(asked, "CLUSTER_DEFAULT");
+	return !ynode_is_null(asked) &&
+	       !ynode_is(asked, CLUSTER_DEFAULT_RUNTIME_CLASS);
 }
 
 /* s starts with the literal prefix; advance past it. */
@@ -112,14 +115,15 @@ static const char *record_mismatch(const struct pod_template *pt,
 		ynode_at(mains, ynode_count(mains) - 1);
 
 	if (r->cluster_default && ynode_has(pt->spec, "runtimeClassName"))
-		return "it says a runtimeClassName: CLUSTER_DEFAULT was "
-		       "removed, but the pod states a runtimeClassName, "
-		       "which putting it back would overwrite";
+		return "it says a runtimeClassName: "
+		       CLUSTER_DEFAULT_RUNTIME_CLASS " was removed, but the "
+		       "pod states a runtimeClassName, which putting it back "
+		       "would overwrite";
 	if (r->cluster_default && annotation_names_class(pt))
-		return "it says a runtimeClassName: CLUSTER_DEFAULT was "
-		       "removed, but " RUNTIME_CLASS_ANNOTATION " asks for "
-		       "a runtime class, which putting it back would "
-		       "override";
+		return "it says a runtimeClassName: "
+		       CLUSTER_DEFAULT_RUNTIME_CLASS " was removed, but "
+		       RUNTIME_CLASS_ANNOTATION " asks for a runtime class, "
+		       "which putting it back would override";
 	if (!ynode_is(ynode_get(sidecar, "name"), SIDECAR_NAME))
 		return r->native ? "no coredns sidecar first in initContainers" :
 			"no coredns sidecar last in containers";
@@ -201,7 +205,8 @@ bool inject_strip(struct pod_template *pt)
 	ynode_remove(annotations, DNS_DIGEST_ANNOTATION);
 	if (r.cluster_default)
 		ynode_set(pt->spec, "runtimeClassName",
-			  ynode_plain(pt->doc->fyd, "CLUSTER_DEFAULT"));
+			  ynode_plain(pt->doc->fyd,
+				      CLUSTER_DEFAULT_RUNTIME_CLASS));
 	return true;
 }
 
@@ -264,10 +269,12 @@ bool inject_check(const struct pod_template *pt)
 	 * The output would keep the annotation and lose the field, as a
 	 * forged record looks (see struct record): say one runtime class.
 	 */
-	if (pt->runtime_class && !strcmp(pt->runtime_class, "CLUSTER_DEFAULT")
-	    && annotation_names_class(pt)) {
+	if (pt->runtime_class &&
+	    !strcmp(pt->runtime_class, CLUSTER_DEFAULT_RUNTIME_CLASS) &&
+	    annotation_names_class(pt)) {
 		pod_error(pt, ynode_get(pt->spec, "runtimeClassName"),
-			  "spec.runtimeClassName", "'CLUSTER_DEFAULT' "
+			  "spec.runtimeClassName",
+			  "'" CLUSTER_DEFAULT_RUNTIME_CLASS "' "
 			  "contradicts " RUNTIME_CLASS_ANNOTATION ", which "
 			  "names a runtime class: the field would win, and "
 			  "the output would keep only the annotation; remove "
@@ -316,9 +323,10 @@ const char *inject_runtime_class(const struct pod_template *pt,
 				 const struct service *svc)
 {
 	const char *rc = pt->runtime_class ? pt->runtime_class :
-		svc->runtime_class ? svc->runtime_class : "gvisor";
+		svc->runtime_class ? svc->runtime_class :
+		GVISOR_RUNTIME_CLASS;
 
-	return strcmp(rc, "CLUSTER_DEFAULT") ? rc : NULL;
+	return strcmp(rc, CLUSTER_DEFAULT_RUNTIME_CLASS) ? rc : NULL;
 }
 
 /*

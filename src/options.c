@@ -3,12 +3,14 @@
  */
 #include "options.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
 #include "inject.h"
+#include "utf8.h"
 #include "values.h"
 #include "vocab.h"
 
@@ -64,10 +66,14 @@ static const char usage_text[] =
 "With Helm, pass options as --post-renderer-args, one word each.\n"
 "Exit status: 0 success, 1 invalid input, 2 usage.\n";
 
-static void usage_error(struct option_state *os, const char *fmt,
-			const char *a, const char *b)
+__attribute__((format(printf, 2, 3)))
+static void usage_error(struct option_state *os, const char *fmt, ...)
 {
-	diag_usage(fmt, a, b);
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vusage(fmt, ap);
+	va_end(ap);
 	os->result = OPTIONS_USAGE;
 }
 
@@ -79,7 +85,7 @@ static void opt_release(struct option_state *os, const char *arg)
 	    strlen(arg) > RELEASE_MAX_LEN) {
 		usage_error(os, "--release '%s': not a Helm release name: "
 			    "use at most " RELEASE_MAX_TEXT " lowercase "
-			    "letters, digits and '-'%s", arg, "");
+			    "letters, digits and '-'", arg);
 		return;
 	}
 	free(os->st->release);
@@ -155,7 +161,7 @@ static void opt_sidecar(struct option_state *os, const char *arg)
 		os->st->sidecar = SIDECAR_CONTAINER;
 	else
 		usage_error(os, "--sidecar '%s': use auto, native or "
-			    "container%s", arg, "");
+			    "container", arg);
 }
 
 static void opt_sidecar_security(struct option_state *os, const char *arg)
@@ -166,7 +172,7 @@ static void opt_sidecar_security(struct option_state *os, const char *arg)
 		os->st->sidecar_security = SIDECAR_SECURITY_ROOT_NET_BIND;
 	else
 		usage_error(os, "--sidecar-security '%s': use nonroot or "
-			    "root-net-bind%s", arg, "");
+			    "root-net-bind", arg);
 }
 
 static void opt_drop_chart_policies(struct option_state *os,
@@ -211,7 +217,7 @@ static void opt_string_pair(struct option_state *os, const char *arg,
 	else
 		strlist_add(into, arg, strlen(arg));
 	if (msg.len)
-		usage_error(os, "%s%s", msg.data, "");
+		usage_error(os, "%s", msg.data);
 	buf_release(&msg);
 }
 
@@ -237,7 +243,7 @@ static void opt_coredns_image(struct option_state *os, const char *arg)
 			break;
 	if (!*arg || *p) {
 		usage_error(os, "--coredns-image '%s': not an image reference "
-			    "such as coredns/coredns:1.14.6%s", arg, "");
+			    "such as coredns/coredns:1.14.6", arg);
 		return;
 	}
 	free(os->st->option_coredns_image);
@@ -259,8 +265,7 @@ static void opt_explain(struct option_state *os, const char *arg)
 static void opt_format(struct option_state *os, const char *arg)
 {
 	if (strcmp(arg, "text") && strcmp(arg, "dot") && strcmp(arg, "json"))
-		usage_error(os, "--format '%s': use text, dot or json%s", arg,
-			    "");
+		usage_error(os, "--format '%s': use text, dot or json", arg);
 	else
 		os->format = arg;
 }
@@ -271,7 +276,7 @@ static void choose_output(struct option_state *os)
 	if (!os->explain) {
 		if (os->format)
 			usage_error(os, "--format %s is a format of --explain: "
-				    "add --explain%s", os->format, "");
+				    "add --explain", os->format);
 		os->st->output = OUTPUT_STREAM;
 	} else if (!os->format || !strcmp(os->format, "text")) {
 		os->st->output = OUTPUT_EXPLAIN_TEXT;
@@ -353,18 +358,17 @@ enum options_result options_parse(int argc, char **argv, struct settings *st,
 		const char *value = eq ? eq + 1 : NULL;
 
 		if (!opt) {
-			usage_error(&os, "unknown option '%s'%s", arg, "");
+			usage_error(&os, "unknown option '%s'", arg);
 			break;
 		}
 		if (opt->takes_value && !value) {
 			if (i + 1 >= argc) {
-				usage_error(&os, "%s needs a value%s",
-					    opt->name, "");
+				usage_error(&os, "%s needs a value", opt->name);
 				break;
 			}
 			value = argv[++i];
 		} else if (!opt->takes_value && value) {
-			usage_error(&os, "%s takes no value%s", opt->name, "");
+			usage_error(&os, "%s takes no value", opt->name);
 			break;
 		}
 		opt->apply(&os, value);

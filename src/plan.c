@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "confine.h"
 #include "inject.h"
+#include "lists.h"
 #include "names.h"
 #include "ynode.h"
 #include "vocab.h"

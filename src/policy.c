@@ -56,7 +56,7 @@ static void write_release_labels(struct buf *b, size_t indent,
 				 const struct sandbox *sb)
 {
 	if (sb->namespace)
-		ytext_pair_plain(b, indent, "io.kubernetes.pod.namespace",
+		ytext_pair_plain(b, indent, POD_NAMESPACE_LABEL,
 				 sb->namespace);
 	ytext_pair_quoted(b, indent, RELEASE_LABEL, sb->release);
 	ytext_pair_quoted(b, indent, SANDBOX_LABEL, "true");

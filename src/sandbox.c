@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "lists.h"
 #include "ynode.h"
 
 void strlist_add(struct strlist *l, const char *s, size_t len)

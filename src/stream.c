@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "validate.h"
+#include "lists.h"
+#include "utf8.h"
+#include "vocab.h"
 #include "ynode.h"
 
 void stream_init(struct stream *s)

@@ -9,8 +9,7 @@
  * sentence of its own.
  */
 #include "validate.h"
-
-#include <ctype.h>
+#include "vocab.h"
 
 #include <string.h>
 
@@ -877,8 +876,8 @@ bool valid_entity(const char *s, size_t n, const char **why)
 }
 
 #define RUNTIME_HINT "; use a DNS-1123 subdomain of lower-case letters, " \
-	"digits, '-' and '.', at most 253 characters, such as gvisor, " \
-	"or CLUSTER_DEFAULT"
+	"digits, '-' and '.', at most 253 characters, such as " \
+	GVISOR_RUNTIME_CLASS ", or " CLUSTER_DEFAULT_RUNTIME_CLASS
 
 static why_table runtime_class_why = {
 	[FAULT_NONE] = "is not a RuntimeClass name" RUNTIME_HINT,
@@ -904,7 +903,7 @@ bool valid_runtime_class(const char *s, size_t n, const char **why)
 {
 	enum fault f;
 
-	if (equals(s, n, "CLUSTER_DEFAULT"))
+	if (equals(s, n, CLUSTER_DEFAULT_RUNTIME_CLASS))
 		return true;
 	f = check_subdomain(s, n);
 	return f ? refuse(why, runtime_class_why, f) : true;
@@ -1016,185 +1015,4 @@ bool valid_label_value(const char *s, size_t n, const char **why)
 		return true;
 	f = check_name(s, n, &label_name_rule);
 	return f ? refuse(why, label_value_why, f) : true;
-}
-
-bool valid_utf8(const char *s, size_t n, size_t *bad)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		unsigned int cp;
-		size_t len, k;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			len = 2;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			len = 3;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			/* A continuation byte, 0xc0, 0xc1, above 0xf4. */
-			*bad = i;
-			return false;
-		}
-		if (n - i < len) {
-			*bad = i;
-			return false;
-		}
-		for (k = 1; k < len; k++) {
-			unsigned char cc = (unsigned char)s[i + k];
-
-			if ((cc & 0xc0) != 0x80) {
-				*bad = i;
-				return false;
-			}
-			cp = (cp << 6) | (cc & 0x3f);
-		}
-		if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
-			*bad = i;	/* overlong, surrogate, out of range */
-			return false;
-		}
-		i += len;
-	}
-	return true;
-}
-
-static bool text_is(const char *s, size_t n, const char *word)
-{
-	return strlen(word) == n && !memcmp(s, word, n);
-}
-
-/* [-+]?digits with '_' allowed between digits, in the given base. */
-static bool all_digits(const char *s, size_t n, int base)
-{
-	size_t i, digits = 0;
-
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		bool ok = (base == 16 && isxdigit((unsigned char)c)) ||
-			  (base == 10 && c >= '0' && c <= '9') ||
-			  (base == 8 && c >= '0' && c <= '7') ||
-			  (base == 2 && (c == '0' || c == '1'));
-
-		if (ok)
-			digits++;
-		else if (c != '_')
-			return false;
-	}
-	return digits > 0;
-}
-
-/* 1.5, .5, 1., 1e3, 1.5E-3, 6.8523015e+5 (YAML 1.1's float, roughly). */
-static bool is_float(const char *s, size_t n)
-{
-	size_t i = 0, digits = 0;
-
-	while (i < n && ((s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
-		digits += s[i++] != '_';
-	if (i < n && s[i] == '.')
-		for (i++; i < n && ((s[i] >= '0' && s[i] <= '9') ||
-				    s[i] == '_'); i++)
-			digits += s[i] != '_';
-	if (!digits)
-		return false;
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		if (i == n)
-			return false;
-		while (i < n && s[i] >= '0' && s[i] <= '9')
-			i++;
-	}
-	return i == n;
-}
-
-bool yaml11_plain_is_not_string(const char *s, size_t n)
-{
-	static const char *const words[] = {
-		"~", "null", "Null", "NULL", "y", "Y", "yes", "Yes", "YES",
-		"n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
-		"False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
-		".inf", ".Inf", ".INF", ".nan", ".NaN", ".NAN",
-	};
-	size_t i;
-
-	if (!n)
-		return true;	/* the empty plain scalar is null */
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (text_is(s, n, words[i]))
-			return true;
-	if (s[0] == '+' || s[0] == '-') {
-		s++;
-		n--;
-		if (text_is(s, n, ".inf") || text_is(s, n, ".Inf") ||
-		    text_is(s, n, ".INF"))
-			return true;
-	}
-	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		return all_digits(s + 2, n - 2, 16);
-	if (n > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'b'))
-		return all_digits(s + 2, n - 2, s[1] == 'o' ? 8 : 2);
-	return all_digits(s, n, 10) || is_float(s, n);
-}
-
-bool list_split(const char *s, size_t len,
-		bool (*fn)(void *data, const char *item, size_t len),
-		void *data)
-{
-	const char *p = s, *end = s + len;
-
-	for (;;) {
-		const char *comma = memchr(p, ',', (size_t)(end - p));
-		const char *item_end = comma ? comma : end;
-		const char *a = p, *b = item_end;
-
-		while (a < b && (*a == ' ' || *a == '\t'))
-			a++;
-		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
-			b--;
-		/* 'a' or "a": chart authors quote items such as '*.x.org'. */
-		if (b - a >= 2 && (*a == '\'' || *a == '"') && b[-1] == *a) {
-			a++;
-			b--;
-		}
-		if (a == b)
-			return false;
-		if (!fn(data, a, (size_t)(b - a)))
-			return true;
-		if (!comma)
-			return true;
-		p = comma + 1;
-	}
-}
-
-struct list_search {
-	const char *word;
-	size_t len;
-	bool found;
-};
-
-static bool match_item(void *data, const char *item, size_t len)
-{
-	struct list_search *ls = data;
-
-	ls->found = len == ls->len && !memcmp(item, ls->word, len);
-	return !ls->found;
-}
-
-bool list_has(const char *list, const char *word)
-{
-	struct list_search ls = { word, strlen(word), false };
-
-	list_split(list, strlen(list), match_item, &ls);
-	return ls.found;
 }

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+
 enum protocol {
 	PROTOCOL_TCP,
 	PROTOCOL_UDP,
@@ -141,36 +142,5 @@ bool valid_label_key(const char *s, size_t n, const char **why);
  * ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9].
  */
 bool valid_label_value(const char *s, size_t n, const char **why);
-
-/*
- * The list syntax of annotations and helm.sh/hook: call fn for each
- * comma-separated item of s; blanks around an item are trimmed, then one
- * pair of matching quotes around it ('*.example.com' or "*.example.com")
- * is removed. Returns false when an item is empty (fn has been called for
- * the items before it); fn returns false to stop early.
- */
-bool list_split(const char *s, size_t len,
-		bool (*fn)(void *data, const char *item, size_t len),
-		void *data);
-
-/* Is word one of the items of list (NUL-terminated, list_split syntax)? */
-bool list_has(const char *list, const char *word);
-
-/*
- * Strict UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above
- * U+10FFFF, no truncated sequence. On failure *bad is the offset of the
- * first byte that is not part of a valid character.
- */
-bool valid_utf8(const char *s, size_t n, size_t *bad);
-
-/*
- * A plain YAML scalar that a YAML 1.1 parser (Kubernetes' and Helm's)
- * resolves to something other than a string: null (~, null, empty), a
- * boolean (true, yes, on, ...), an integer (12, 0x1F, 0o17, 1_000) or a
- * float (1.5, 1e3, .inf, .nan). Such a value where Kubernetes wants a
- * string (a kind, a label or annotation value, a container name) makes
- * the API server refuse the object.
- */
-bool yaml11_plain_is_not_string(const char *s, size_t n);
 
 #endif

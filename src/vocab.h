@@ -46,6 +46,16 @@
 /* Every object we generate carries it; how a re-run finds them. */
 #define GENERATED_LABEL "agentenv.io/generated"
 
+/*
+ * The RuntimeClass of a sandboxed pod that names none (and of gVisor),
+ * and the runtime-class value that removes runtimeClassName: the
+ * cluster's default class.
+ */
+#define GVISOR_RUNTIME_CLASS "gvisor"
+#define CLUSTER_DEFAULT_RUNTIME_CLASS "CLUSTER_DEFAULT"
+/* The namespace Cilium gives every endpoint as a label. */
+#define POD_NAMESPACE_LABEL "io.kubernetes.pod.namespace"
+
 /* Helm. */
 #define HELM_HOOK_ANNOTATION "helm.sh/hook"
 #define HELM_HOOK_WEIGHT_ANNOTATION "helm.sh/hook-weight"

@@ -8,7 +8,7 @@
 
 #include "buf.h"
 #include "diag.h"
-#include "validate.h"
+#include "yaml11.h"
 
 const char *ynode_scalar(struct fy_node *n, size_t *len)
 {

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "validate.h"
+#include "yaml11.h"
 
 void ytext_quoted(struct buf *b, const char *s)
 {

@@ -6,6 +6,7 @@
 #include "unit.h"
 #include "annot.h"
 #include "buf.h"
+#include "lists.h"
 #include "stream.h"
 #include "workload.h"
 
