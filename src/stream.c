@@ -20,10 +20,12 @@ void stream_init(struct stream *s)
 
 static void object_release(struct object *o)
 {
-	free(o->api_version);
-	free(o->kind);
-	free(o->name);
-	free(o->namespace);
+	if (o->where.item) {	/* the document's own shares its strings */
+		free(o->api_version);
+		free(o->kind);
+		free(o->name);
+		free(o->namespace);
+	}
 	if (o->selector)
 		ynode_free_pairs(o->selector, o->selector_nr);
 }
@@ -235,19 +237,17 @@ static void add_object(struct doc *d, struct fy_node *node, size_t item)
 			   "scalar");
 		return;
 	}
-	d->objects = xgrow(d->objects, sizeof(*d->objects),
-			   d->nr_objects + 1, &d->alloc_objects);
-	o = &d->objects[d->nr_objects++];
+	o = &d->objects[d->nr_objects++];	/* (room made by the caller) */
 	memset(o, 0, sizeof(*o));
 	o->where = w;
 	if (item) {
 		read_identity(d, &o->where, node, &o->api_version, &o->kind,
 			      &o->name, &o->namespace);
 	} else {	/* the document itself: read (and checked) once */
-		o->api_version = d->api_version ? xstrdup(d->api_version) : NULL;
-		o->kind = d->kind ? xstrdup(d->kind) : NULL;
-		o->name = d->name ? xstrdup(d->name) : NULL;
-		o->namespace = d->namespace ? xstrdup(d->namespace) : NULL;
+		o->api_version = d->api_version;
+		o->kind = d->kind;
+		o->name = d->name;
+		o->namespace = d->namespace;
 	}
 	o->where.kind = o->kind;
 	o->where.name = o->name;
@@ -310,6 +310,7 @@ static void add_list_items(struct doc *d, struct fy_node *root)
 		return;
 	}
 	n = ynode_count(items);
+	d->objects = xcalloc((size_t)n + 1, sizeof(*d->objects));
 	for (i = 0; i < n; i++)
 		add_object(d, ynode_at(items, i), (size_t)i + 1);
 }
@@ -497,8 +498,10 @@ static void describe(struct stream *s, struct doc *d)
 		s->helm4 = true;
 	if (ynode_has_key(root, "items"))
 		add_list_items(d, root);
-	else
+	else {
+		d->objects = xcalloc(1, sizeof(*d->objects));
 		add_object(d, root, 0);
+	}
 	d->valid = d->kind && *d->kind && d->api_version && *d->api_version;
 }
 
@@ -699,6 +702,11 @@ void stream_split(struct stream *s, char *input, size_t len)
 		d->raw = start;
 		d->raw_len = (size_t)(end - start);
 		d->where.line = start_line;
+	}
+	/* The array grew by doubling: give back what no document uses. */
+	if (s->nr && s->nr < s->alloc) {
+		s->docs = xrealloc(s->docs, s->nr * sizeof(*s->docs));
+		s->alloc = s->nr;
 	}
 }
 

@@ -55,7 +55,8 @@
  * check that asks what the cluster will hold runs over these.
  */
 struct object {
-	struct where where;	/* doc, item (0: the document itself), ... */
+	/* doc, item (0: the document itself, whose strings it shares), ... */
+	struct where where;
 	char *api_version;
 	char *kind;
 	char *name;
@@ -95,7 +96,6 @@ struct doc {
 	/* What the cluster creates from it (see struct object). */
 	struct object *objects;
 	size_t nr_objects;
-	size_t alloc_objects;
 };
 
 
