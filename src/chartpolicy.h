@@ -55,7 +55,7 @@ struct chart_policies {
 
 /*
  * While d is loaded: copy out what is needed of each network policy in it
- * (the document, or the items of a List). Bad keep-policy values are
+ * (the document, or the items of a list). Bad keep-policy values are
  * reported through diag.
  */
 void chart_policies_read(struct doc *d, struct chart_policies *cps);

@@ -2,8 +2,11 @@
  * workload — find the pod template of every workload in the stream.
  *
  * One table maps each workload kind (and its API group) to the path of its
- * pod template; Lists are handled by recursion into their items; every
- * other kind passes through untouched. The shape of what is found is
+ * pod template, looked up in every object the cluster creates (a document,
+ * or each item of a list: see struct object in stream.h). Objects of
+ * other kinds are searched for pod specs and containers in any shape a
+ * controller reads (foreign templates: refused unless opted out); ConfigMaps
+ * and Secrets hold only text. The shape of what is found is
  * checked here (a pod template is a mapping, containers a non-empty list
  * of named containers, ...) so that later phases can rely on it.
  */
@@ -24,7 +27,7 @@
  */
 struct pod_template {
 	struct doc *doc;		/* the document that holds it */
-	struct fy_node *object;		/* the workload (root or List item) */
+	struct fy_node *object;		/* the workload (root or list item) */
 	struct fy_node *pod;		/* metadata + spec of the pods */
 	struct fy_node *spec;		/* pod->spec, a mapping */
 	char **labels;			/* the pod's labels: key, value, ... */
