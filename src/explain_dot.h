@@ -7,9 +7,10 @@
  * allowances; "outside the cluster" as one node, a solid edge to each
  * service with ports open to anyone, a dashed one per exposing Service.
  *
- * Every string is a double-quoted Graphviz string ('"' and '\' escaped,
- * other control bytes as spaces), so chart values cannot change the
- * graph's structure. Deterministic: the same model, the same bytes.
+ * Every string is a double-quoted Graphviz string ('"' and '\' escaped, a
+ * newline as \n, other control bytes as spaces), so chart values cannot
+ * change the graph's structure. Deterministic: the same model, the same
+ * bytes.
  */
 #ifndef AGENTENV_EXPLAIN_DOT_H
 #define AGENTENV_EXPLAIN_DOT_H
