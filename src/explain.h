@@ -7,11 +7,15 @@
  * Who may reach what comes from reach.h, the one place those facts are
  * computed. Writes into a buffer and never prints: main writes once.
  *
- * Three renderings of the same facts, all deterministic:
- *  - text: one block per service, then a service x service matrix;
- *  - dot: a Graphviz digraph, services grouped by their networks, an edge
- *    per allowed pair with its ports, the internet as one node;
- *  - json: the schema README.md documents ("schema": 1), for tools.
+ * Three renderings of the same facts, all deterministic, each in its own
+ * file (the facts they share: explain_common.h):
+ *  - text (explain_text.h): one block per service, then a service x
+ *    service matrix;
+ *  - dot (explain_dot.h): a Graphviz digraph, services grouped by their
+ *    networks, an edge per allowed pair with its ports, the internet as
+ *    one node;
+ *  - json (explain_json.h): the schema README.md documents ("schema": 1),
+ *    for tools, written with json.h.
  */
 #ifndef AGENTENV_EXPLAIN_H
 #define AGENTENV_EXPLAIN_H

@@ -1,5 +1,5 @@
 /*
- * test_explain — tests of src/reach.c and src/explain.c on sandbox models
+ * test_explain — tests of src/reach.c and src/explain*.c on sandbox models
  * built by hand: who may reach whom (a table over networks, ports and
  * isolation), the egress rules policy.c would emit, DNS names and what
  * lifts their filtering, and what explain says about kept chart policies
