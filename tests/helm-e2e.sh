@@ -10,7 +10,8 @@
 #           builds it; a missing compiler is explained) and from a
 #           plugin/package tarball, --post-renderer-args, hooks sandboxed
 #           with their own ConfigMaps and policies, install --dry-run=client,
-#           a refusal reaching the user (terminal, log file);
+#           a refusal reaching the user (terminal, log file), --allow-ingress
+#           opening one port of the presented service (human baselines);
 #   both    a chart of Kubernetes lists (Helm 4 unwraps a List alone in
 #           its file), and items spliced into a Deployment refused.
 # Each output must sandbox every pod (runtime class, CoreDNS sidecar,
@@ -778,6 +779,27 @@ if run "$o" env HELM_DATA_HOME="$tmp/data-v4" "$HELM3" template r3d "$DEF" \
 	else
 		check "$name (no warning any more: update docs/helm.md)" "$o" \
 			--release r3d --services default
+	fi
+else
+	helm_failed "$name" "$o"
+fi
+
+# Human baselines: --allow-ingress through Helm 4's plugin opens exactly
+# that port of the presented service to anyone, in a policy of its own.
+o=$tmp/h4-ingress.yaml
+name="helm4 template multi-service --post-renderer-args --allow-ingress 2222: the open-ports policy"
+if run "$o" h4 template r4m "$MULTI" -n "$NS" --post-renderer agentenv-post \
+	--post-renderer-args=--allow-ingress --post-renderer-args=2222; then
+	if ! has "$o" "name: \"agentenv-r4m-svc-default-open-ports\"" &&
+		! has "$o" "name: agentenv-r4m-svc-default-open-ports"; then
+		fail_lines "$name" "no agentenv-r4m-svc-default-open-ports policy:
+$(grep -n 'open-ports' "$o" | head -3)"
+	elif ! grep -A30 'agentenv-r4m-svc-default-open-ports' "$o" |
+		grep -q '"2222"\|port: 2222'; then
+		fail "$name" "the policy does not name port 2222"
+	else
+		check "$name" "$o" --release r4m --namespace "$NS" \
+			--hooks sandboxed --services "$MULTI_SVCS" --runtime db=runc
 	fi
 else
 	helm_failed "$name" "$o"
