@@ -375,10 +375,17 @@ static char *find_release(const struct settings *st,
 	return release;
 }
 
+/*
+ * The release's namespace: the one given, else the one the sandboxed
+ * workloads name. The generated objects go where the workloads do; one
+ * that names none goes to the release's namespace, which nothing here
+ * knows, so workloads that name one and workloads that name none are
+ * refused together (some would be outside their policies' namespace).
+ */
 static char *find_namespace(const struct settings *st,
 			    const struct pod_templates *pts)
 {
-	const char *found = NULL;
+	const struct pod_template *first = NULL, *unnamed = NULL;
 	size_t i;
 
 	if (st->namespace)
@@ -387,28 +394,43 @@ static char *find_namespace(const struct settings *st,
 		const struct pod_template *pt = &pts->items[i];
 		const char *why;
 
-		if (!sandboxed(pt) || !pt->doc->namespace)
+		if (!sandboxed(pt))
 			continue;
+		if (!pt->namespace) {
+			unnamed = unnamed ? unnamed : pt;
+			continue;
+		}
 		/* It goes into the Corefile and the policies: check it. */
-		if (!valid_service_name(pt->doc->namespace,
-					strlen(pt->doc->namespace), &why)) {
+		if (!valid_service_name(pt->namespace, strlen(pt->namespace),
+					&why)) {
 			diag_error(&pt->where, "metadata.namespace: '%s' is "
 				   "not a namespace name: use a DNS-1123 "
 				   "label, at most 63 lower-case letters, "
-				   "digits and '-'", pt->doc->namespace);
+				   "digits and '-'", pt->namespace);
 			return NULL;
 		}
-		if (!found) {
-			found = pt->doc->namespace;
-		} else if (strcmp(found, pt->doc->namespace)) {
+		if (!first) {
+			first = pt;
+		} else if (strcmp(first->namespace, pt->namespace)) {
 			diag_error(&pt->where, "metadata.namespace is '%s' but "
 				   "another workload is in '%s': a release "
 				   "lives in one namespace; pass --namespace",
-				   pt->doc->namespace, found);
+				   pt->namespace, first->namespace);
 			return NULL;
 		}
 	}
-	return found ? xstrdup(found) : NULL;
+	if (first && unnamed) {
+		diag_error(&unnamed->where, "metadata.namespace: none, while "
+			   "%s/%s is in '%s': this one goes to the release's "
+			   "namespace, which agentenv-post is not told, and "
+			   "would be outside the policies made for '%s'; pass "
+			   "--namespace (with Helm 4: --post-renderer-args="
+			   "--namespace --post-renderer-args=NS)", first->kind,
+			   first->name ? first->name : "", first->namespace,
+			   first->namespace);
+		return NULL;
+	}
+	return first ? xstrdup(first->namespace) : NULL;
 }
 
 /* A label the pod will carry after injection has this value. */

@@ -302,6 +302,7 @@ static struct pod_template *add_template(struct doc *d,
 	pt->kind = ynode_strdup(ynode_get(object, "kind"));
 	pt->name = ynode_strdup(ynode_path(object, "/metadata/name"));
 	pt->where = o->where;
+	pt->namespace = o->namespace;
 	pt->where.kind = pt->kind;
 	pt->where.name = pt->name;
 	pt->where.line = doc_line(d, object);

@@ -36,6 +36,8 @@ struct pod_template {
 	size_t instance_line;
 	char *kind;			/* the workload's kind */
 	char *name;			/* the workload's metadata.name */
+	/* Its object's metadata.namespace (the stream's string), or NULL. */
+	const char *namespace;
 	const char *field_prefix;	/* "spec.template." for messages */
 	struct where where;
 	bool must_terminate;		/* Job, CronJob, run-once Pod, hook */
