@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inject.h"
+#include "decide.h"
 #include "reach.h"
 #include "vocab.h"
 
@@ -62,12 +62,12 @@ static bool native_sidecar(const struct service *svc,
 {
 	if (!pt)
 		return svc->sidecar == SIDECAR_NATIVE;
-	return inject_native_sidecar(pt, svc);
+	return pt->decided.native_sidecar;
 }
 
 enum runtime_source { FROM_DEFAULT, FROM_ANNOTATION, FROM_CHART };
 
-/* inject_runtime_class(), and where it comes from. */
+/* The runtime class the plan decided, and where it comes from. */
 static const char *runtime_class(const struct service *svc,
 				 const struct pod_template *pt,
 				 enum runtime_source *from)
@@ -75,11 +75,8 @@ static const char *runtime_class(const struct service *svc,
 	*from = pt && pt->runtime_class ? FROM_CHART :
 		svc->runtime_class ? FROM_ANNOTATION : FROM_DEFAULT;
 	if (pt)
-		return inject_runtime_class(pt, svc);
-	if (!svc->runtime_class)
-		return GVISOR_RUNTIME_CLASS;
-	return strcmp(svc->runtime_class, CLUSTER_DEFAULT_RUNTIME_CLASS) ?
-		svc->runtime_class : NULL;
+		return pt->decided.runtime_class;
+	return decide_runtime_class(NULL, svc);
 }
 
 static const char *runtime_source_name(enum runtime_source from)
