@@ -48,8 +48,7 @@ void decide_pod(struct pod_template *pt, const struct service *svc)
 }
 
 static void add_edit(struct pod_decisions *pd, size_t *alloc,
-		     const char *key, const char *value, struct fy_node *from,
-		     bool quoted, bool last)
+		     const char *key, const char *value, bool quoted, bool last)
 {
 	struct label_edit *e;
 
@@ -58,7 +57,6 @@ static void add_edit(struct pod_decisions *pd, size_t *alloc,
 	e = &pd->edits[pd->edits_nr++];
 	e->key = xstrdup(key);
 	e->value = value ? xstrdup(value) : NULL;
-	e->from = from;
 	e->quoted = quoted;
 	e->last = last;
 }
@@ -78,29 +76,24 @@ static void decide_edits(struct pod_decisions *pd,
 	const struct service *svc = &sb->services[pt->service];
 	size_t alloc = 0, i;
 
-	for (i = 0; i < st->label_pairs_nr; i++) {
-		const char *key = st->label_pairs[2 * i];
-
-		add_edit(pd, &alloc, key, st->label_pairs[2 * i + 1],
-			 ynode_get(st->labels, key), false, false);
-	}
+	for (i = 0; i < st->label_pairs_nr; i++)
+		add_edit(pd, &alloc, st->label_pairs[2 * i],
+			 st->label_pairs[2 * i + 1], true, false);
 	if (!pod_template_label(pt, INSTANCE_LABEL) &&
 	    !ynode_pairs_get(st->label_pairs, st->label_pairs_nr,
 			     INSTANCE_LABEL))
-		add_edit(pd, &alloc, INSTANCE_LABEL, sb->release, NULL, true,
-			 false);
+		add_edit(pd, &alloc, INSTANCE_LABEL, sb->release, true, false);
 	if (svc->presented)
-		add_edit(pd, &alloc, PRESENTED_LABEL, svc->name, NULL, false,
-			 false);
-	add_edit(pd, &alloc, SERVICE_LABEL, svc->name, NULL, false, true);
-	add_edit(pd, &alloc, RELEASE_LABEL, sb->release, NULL, true, true);
-	add_edit(pd, &alloc, SANDBOX_LABEL, "true", NULL, true, true);
+		add_edit(pd, &alloc, PRESENTED_LABEL, svc->name, false, false);
+	add_edit(pd, &alloc, SERVICE_LABEL, svc->name, false, true);
+	add_edit(pd, &alloc, RELEASE_LABEL, sb->release, true, true);
+	add_edit(pd, &alloc, SANDBOX_LABEL, "true", true, true);
 	for (i = 0; i < svc->networks.nr; i++) {
 		struct buf key = BUF_INIT;
 
 		buf_addf(&key, "%s%s", NETWORK_LABEL_PREFIX,
 			 svc->networks.items[i]);
-		add_edit(pd, &alloc, key.data, "true", NULL, true, true);
+		add_edit(pd, &alloc, key.data, "true", true, true);
 		buf_release(&key);
 	}
 }

@@ -22,7 +22,6 @@
 #ifndef AGENTENV_DECIDE_H
 #define AGENTENV_DECIDE_H
 
-#include <libfyaml.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -31,15 +30,14 @@ struct sandbox;
 struct service;
 
 /*
- * One label the sandbox sets, as inject.c writes it: value quoted, as a
- * plain string where that reads the same, or (from) a copy of the
- * --values node as written; last moves the key last in the labels (the
+ * One label the sandbox sets, as inject.c writes it: value quoted (every
+ * --values label is: values.c stores them so), or a plain string where
+ * that reads the same; last moves the key last in the labels (the
  * sandbox's own keys come out in one order), else it is set in place.
  */
 struct label_edit {
 	char *key;
 	char *value;
-	struct fy_node *from;	/* the --values node (settings), or NULL */
 	bool quoted;
 	bool last;
 };

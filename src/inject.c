@@ -361,9 +361,8 @@ static void set_metadata(struct pod_template *pt, const struct sandbox *sb)
 
 	for (i = 0; i < pt->decided.edits_nr; i++) {
 		const struct label_edit *e = &pt->decided.edits[i];
-		struct fy_node *value = e->from ? ynode_copy(d, e->from) :
-			e->quoted ? ynode_quoted(d, e->value) :
-			ynode_string(d, e->value);
+		struct fy_node *value = e->quoted ?
+			ynode_quoted(d, e->value) : ynode_string(d, e->value);
 
 		if (e->last)
 			set_last(labels, e->key, value);
