@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "inject.h"
+#include "decide.h"
 #include "lists.h"
 #include "ynode.h"
 
@@ -268,7 +268,7 @@ static const char *final_label(const struct pod_template *pt,
 	if (key && pt->opted_out)
 		return pod_template_label(pt, key);	/* left as written */
 	if (key)
-		return inject_final_label(pt, sb, key);
+		return decided_label(pt, key);
 	*known = sb->namespace != NULL;
 	return sb->namespace;
 }

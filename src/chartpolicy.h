@@ -12,7 +12,8 @@
  * run drops it (--drop-chart-policies, said on stderr).
  *
  * "Selects" is decided on the pods' final labels (chart, --values and the
- * sandbox's own), with Kubernetes' label selector rules: matchLabels and
+ * sandbox's own), as the plan decided them (decide.h: read, never
+ * predicted here; an opted-out pod's are the chart's), with Kubernetes' label selector rules: matchLabels and
  * matchExpressions (In, NotIn, Exists, DoesNotExist), an empty selector
  * selecting every pod. Cilium's source prefixes (k8s:, any:) are read;
  * the pod namespace label is compared with the release's namespace. A

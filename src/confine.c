@@ -7,7 +7,7 @@
 
 #include "annot.h"
 #include "buf.h"
-#include "inject.h"
+#include "decide.h"
 #include "vocab.h"
 #include "ynode.h"
 
@@ -43,10 +43,9 @@ static const char *shown_text(struct fy_node *n, size_t *len)
 }
 
 /* The pod runs under gVisor once injected. */
-static bool runs_under_gvisor(const struct pod_template *pt,
-			      const struct service *svc)
+static bool runs_under_gvisor(const struct pod_template *pt)
 {
-	const char *rc = inject_runtime_class(pt, svc);
+	const char *rc = pt->decided.runtime_class;
 
 	return rc && !strcmp(rc, GVISOR_RUNTIME_CLASS);
 }
@@ -151,7 +150,7 @@ static const char *host_access_refused(const struct pod_template *pt,
 		return "remove it, or for a deliberate container-escape "
 		       "evaluation under gVisor annotate the workload "
 		       HOST_ACCESS ": \"true\"";
-	if (!runs_under_gvisor(pt, svc))
+	if (!runs_under_gvisor(pt))
 		return HOST_ACCESS " allows it under gVisor only, and this "
 		       "pod runs under another runtime class: drop "
 		       "runtimeClassName and agentenv.io/runtime-class, or "

@@ -12,9 +12,9 @@
  *  - privileged containers, hostPath volumes and volumes the node mounts
  *    or fetches over its own network (nfs, csi, image, ...: their traffic
  *    is the node's, outside the policies): unless the workload says
- *    agentenv.io/host-access: "true" and the pod runs under gVisor (a
- *    container-escape evaluation: deliberate, visible, and still behind
- *    gVisor's kernel);
+ *    agentenv.io/host-access: "true" and the pod runs under gVisor, as
+ *    the plan decided its runtime class (decide.h): a container-escape
+ *    evaluation, deliberate, visible, and still behind gVisor's kernel;
  *  - a volume source outside Kubernetes' table: always (who would mount
  *    it is unknown).
  * Boolean fields are read as the API server reads them (YAML 1.1: yes,

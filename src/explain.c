@@ -8,11 +8,11 @@
 
 #include <string.h>
 
+#include "decide.h"
 #include "explain_common.h"
 #include "explain_dot.h"
 #include "explain_json.h"
 #include "explain_text.h"
-#include "inject.h"
 #include "vocab.h"
 
 /* --- facts of one service that only its pod template knows ----------- */
@@ -51,10 +51,10 @@ bool native_sidecar(const struct service *svc,
 {
 	if (!pt)
 		return svc->sidecar == SIDECAR_NATIVE;
-	return inject_native_sidecar(pt, svc);
+	return pt->decided.native_sidecar;
 }
 
-/* inject_runtime_class(), and where it comes from. */
+/* The runtime class the plan decided, and where it comes from. */
 const char *runtime_class(const struct service *svc,
 			  const struct pod_template *pt,
 			  enum runtime_source *from)
@@ -62,11 +62,8 @@ const char *runtime_class(const struct service *svc,
 	*from = pt && pt->runtime_class ? FROM_CHART :
 		svc->runtime_class ? FROM_ANNOTATION : FROM_DEFAULT;
 	if (pt)
-		return inject_runtime_class(pt, svc);
-	if (!svc->runtime_class)
-		return GVISOR_RUNTIME_CLASS;
-	return strcmp(svc->runtime_class, CLUSTER_DEFAULT_RUNTIME_CLASS) ?
-		svc->runtime_class : NULL;
+		return pt->decided.runtime_class;
+	return decide_runtime_class(NULL, svc);
 }
 
 /* Every network some service is on, in order of first appearance. */

@@ -305,38 +305,13 @@ bool inject_check(const struct pod_template *pt)
 	return ok;
 }
 
-bool inject_native_sidecar(const struct pod_template *pt,
-			   const struct service *svc)
-{
-	switch (svc->sidecar) {
-	case SIDECAR_NATIVE:
-		return true;
-	case SIDECAR_CONTAINER:
-		return false;
-	case SIDECAR_AUTO:
-		break;
-	}
-	return pt->must_terminate || pt->has_init_containers;
-}
-
-const char *inject_runtime_class(const struct pod_template *pt,
-				 const struct service *svc)
-{
-	const char *rc = pt->runtime_class ? pt->runtime_class :
-		svc->runtime_class ? svc->runtime_class :
-		GVISOR_RUNTIME_CLASS;
-
-	return strcmp(rc, CLUSTER_DEFAULT_RUNTIME_CLASS) ? rc : NULL;
-}
-
 /*
  * Returns true when it removed the chart's own runtimeClassName:
  * CLUSTER_DEFAULT (the record says so, to put it back).
  */
-static bool set_runtime_class(struct pod_template *pt,
-			      const struct service *svc)
+static bool set_runtime_class(struct pod_template *pt)
 {
-	const char *rc = inject_runtime_class(pt, svc);
+	const char *rc = pt->decided.runtime_class;
 
 	if (!rc) {
 		ynode_remove(pt->spec, "runtimeClassName");
@@ -364,34 +339,6 @@ static void set_all(struct fy_node *map, struct fy_node *from)
 	}
 }
 
-const char *inject_final_label(const struct pod_template *pt,
-			       const struct sandbox *sb, const char *key)
-{
-	const struct service *svc = &sb->services[pt->service];
-	const char *own = pod_template_label(pt, key);
-	const char *from_values = ynode_pairs_get(sb->settings->label_pairs,
-						  sb->settings->label_pairs_nr,
-						  key);
-	size_t plen = strlen(NETWORK_LABEL_PREFIX);
-
-	/* In the order set_metadata() sets them: a later one wins. */
-	if (!strcmp(key, SANDBOX_LABEL))
-		return "true";
-	if (!strcmp(key, RELEASE_LABEL))
-		return sb->release;
-	if (!strncmp(key, NETWORK_LABEL_PREFIX, plen) &&
-	    strlist_has(&svc->networks, key + plen))
-		return "true";
-	if (!strcmp(key, SERVICE_LABEL) ||
-	    (svc->presented && !strcmp(key, PRESENTED_LABEL)))
-		return svc->name;
-	if (from_values)
-		return from_values;
-	if (!own && !strcmp(key, INSTANCE_LABEL))
-		return sb->release;
-	return own;
-}
-
 /*
  * Set key last in map, wherever the input had it: the sandbox's own keys
  * come out in one order whether the input is the chart's, our output, or
@@ -404,8 +351,7 @@ static void set_last(struct fy_node *map, const char *key,
 	ynode_set(map, key, value);
 }
 
-static void set_metadata(struct pod_template *pt, const struct sandbox *sb,
-			 const struct service *svc)
+static void set_metadata(struct pod_template *pt, const struct sandbox *sb)
 {
 	struct fy_document *d = pt->doc->fyd;
 	struct fy_node *meta = ynode_want_mapping(pt->pod, "metadata");
@@ -413,23 +359,15 @@ static void set_metadata(struct pod_template *pt, const struct sandbox *sb,
 	struct fy_node *annotations;
 	size_t i;
 
-	set_all(labels, sb->settings->labels);
-	if (!ynode_get(labels, INSTANCE_LABEL))
-		ynode_set(labels, INSTANCE_LABEL,
-			  ynode_quoted(d, sb->release));
-	if (svc->presented)
-		ynode_set(labels, PRESENTED_LABEL,
-			  ynode_string(d, svc->name));
-	set_last(labels, SERVICE_LABEL, ynode_string(d, svc->name));
-	set_last(labels, RELEASE_LABEL, ynode_quoted(d, sb->release));
-	set_last(labels, SANDBOX_LABEL, ynode_quoted(d, "true"));
-	for (i = 0; i < svc->networks.nr; i++) {
-		struct buf key = BUF_INIT;
+	for (i = 0; i < pt->decided.edits_nr; i++) {
+		const struct label_edit *e = &pt->decided.edits[i];
+		struct fy_node *value = e->quoted ?
+			ynode_quoted(d, e->value) : ynode_string(d, e->value);
 
-		buf_addf(&key, "%s%s", NETWORK_LABEL_PREFIX,
-			 svc->networks.items[i]);
-		set_last(labels, key.data, ynode_quoted(d, "true"));
-		buf_release(&key);
+		if (e->last)
+			set_last(labels, e->key, value);
+		else
+			ynode_set(labels, e->key, value);
 	}
 	if (sb->settings->annotations)
 		set_all(ynode_want_mapping(meta, "annotations"),
@@ -562,15 +500,17 @@ static void add_volumes(struct pod_template *pt, const struct sandbox *sb)
 
 void inject_pod(struct pod_template *pt, const struct sandbox *sb)
 {
-	const struct service *svc = &sb->services[pt->service];
-	bool native = inject_native_sidecar(pt, svc);
+	bool native = pt->decided.native_sidecar;
 	struct fy_document *d = pt->doc->fyd;
 	struct container_edit init = { false, native };
 	struct container_edit main_edit = { true, true };
 	struct record r = { native, false };
 
-	r.cluster_default = set_runtime_class(pt, svc);
-	set_metadata(pt, sb, svc);
+	if (!pt->decided.decided || !pt->decided.labels)
+		BUG("pod template %s: injected before the plan decided it",
+		    pt->name ? pt->name : "(unnamed)");
+	r.cluster_default = set_runtime_class(pt);
+	set_metadata(pt, sb);
 	set_pod_spec(pt, sb);
 	edit_containers(pt, sb, "initContainers", init);
 	edit_containers(pt, sb, "containers", main_edit);

@@ -9,6 +9,7 @@
 #include "annot.h"
 #include "buf.h"
 #include "confine.h"
+#include "decide.h"
 #include "inject.h"
 #include "lists.h"
 #include "names.h"
@@ -434,11 +435,10 @@ static char *find_namespace(const struct settings *st,
 }
 
 /* A label the pod will carry after injection has this value. */
-static bool pod_will_carry(const struct pod_template *pt,
-			   const struct sandbox *sb, const char *key,
+static bool pod_will_carry(const struct pod_template *pt, const char *key,
 			   const char *value)
 {
-	const char *final = inject_final_label(pt, sb, key);
+	const char *final = decided_label(pt, key);
 
 	return final && !strcmp(final, value);
 }
@@ -473,8 +473,7 @@ static void find_headless_services(const struct stream *s,
 
 /* The chart's own headless Service whose selector picks pt's pods. */
 static const struct object *chart_headless_service(
-	const struct headless_services *hs, const struct pod_template *pt,
-	const struct sandbox *sb)
+	const struct headless_services *hs, const struct pod_template *pt)
 {
 	size_t i, j;
 
@@ -483,7 +482,7 @@ static const struct object *chart_headless_service(
 		bool all = true;
 
 		for (j = 0; all && j < o->selector_nr; j++)
-			all = pod_will_carry(pt, sb, o->selector[2 * j],
+			all = pod_will_carry(pt, o->selector[2 * j],
 					     o->selector[2 * j + 1]);
 		if (all)
 			return o;
@@ -515,7 +514,7 @@ static void name_services(struct sandbox *sb, const struct stream *s,
 		buf_release(&compat);
 		if (!service_wants_dns(svc))
 			continue;
-		own = chart_headless_service(&hs, pt, sb);
+		own = chart_headless_service(&hs, pt);
 		if (own && !valid_service_name(own->name, strlen(own->name),
 					       &why)) {
 			/* Its name would go into the Corefile unquoted. */
@@ -809,6 +808,7 @@ void plan_read_pod(struct sandbox *sb, struct pod_template *pt)
 		pt->runtime_class = ynode_strdup(ynode_get(pt->spec,
 							   "runtimeClassName"));
 	inject_check(pt);
+	decide_pod(pt, &sb->services[pt->service]);
 	confine_check(pt, &sb->services[pt->service]);
 }
 
@@ -835,6 +835,10 @@ size_t plan_finish(struct sandbox *sb, const struct stream *s,
 	if (!sb->release)
 		return count;
 	name_unnamed_services(sb);
+	/* Now that every name is known: the labels each pod will carry. */
+	for (i = 0; i < pts->nr; i++)
+		if (sandboxed(&pts->items[i]))
+			decide_labels(&pts->items[i], sb);
 	check_unique_services(sb);
 	check_unsandboxed_presented(sb, pts);
 	check_sandbox_labels(sb, pts);

@@ -3,6 +3,11 @@
  * sandbox model: one service per sandboxed workload, the release name, the
  * namespace, and every generated object's name.
  *
+ * It also makes each sandboxed pod's decisions, once (decide.h): the
+ * runtime class and sidecar form in plan_read_pod(), the final labels in
+ * plan_finish() once the release and the services' names are known;
+ * inject.c applies them, the checks and --explain read them.
+ *
  * Everything is validated here, before anything is edited or written:
  * annotations (annot), clashes with the pod edits (inject_check), service
  * names used twice, the release name and namespace the workloads carry,
@@ -18,13 +23,16 @@
 
 /*
  * While pt's document is loaded: read its annotations into a service of
- * sb (or mark it opted out) and check it against the pod edits.
+ * sb (or mark it opted out), decide its runtime class and sidecar form,
+ * and check it against the pod edits.
  */
 void plan_read_pod(struct sandbox *sb, struct pod_template *pt);
 
 /*
  * Once every pod template was read: the release, the namespace, every
- * name, and the checks across documents. Uses only what was copied out of
+ * name, each sandboxed pod's final labels (before anything reads them:
+ * the chart's headless Services here, chart_policies_check() and
+ * exposure_check() after), and the checks across documents. Uses only what was copied out of
  * the documents (they need not be loaded). Problems are reported through
  * diag. Returns the number of pod templates to sandbox (0: nothing to do).
  */

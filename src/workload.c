@@ -534,6 +534,7 @@ void pod_templates_release(struct pod_templates *pts)
 		free(pt->name);
 		free(pt->foreign_path);
 		free(pt->runtime_class);
+		decide_release(&pt->decided);
 	}
 	free(pts->items);
 	memset(pts, 0, sizeof(*pts));

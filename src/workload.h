@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "decide.h"
 #include "diag.h"
 #include "sandbox.h"
 #include "stream.h"
@@ -45,6 +46,11 @@ struct pod_template {
 	bool has_init_containers;	/* spec.initContainers is not empty */
 	char *runtime_class;		/* the chart's runtimeClassName, or NULL */
 	bool hook;			/* the workload is a Helm hook */
+	/*
+	 * The sandbox's choices for the pod, made once by the plan
+	 * (decide.h), applied by inject.c, read by everyone else.
+	 */
+	struct pod_decisions decided;
 	enum pod_set set;		/* of generated objects it uses */
 	size_t service;			/* index into services, or NO_SERVICE */
 	bool opted_out;			/* agentenv.io/inject: "false" */
