@@ -539,8 +539,10 @@ static why_table service_port_why = {
 		SERVICE_PORT_HINT,
 };
 
-bool parse_service_port(const char *s, size_t n, unsigned *port,
-			enum protocol *proto, const char **why)
+/* PORT[/PROTOCOL], TCP by default, ANY refused; faults told by table. */
+static bool parse_port_protocol(const char *s, size_t n, unsigned *port,
+				enum protocol *proto, const char **why,
+				why_table table)
 {
 	size_t slash = find_byte(s, n, '/');
 	enum protocol p = PROTOCOL_TCP;
@@ -550,10 +552,16 @@ bool parse_service_port(const char *s, size_t n, unsigned *port,
 	if (!f && slash < n)
 		f = scan_protocol(s + slash + 1, n - slash - 1, false, &p);
 	if (f)
-		return refuse(why, service_port_why, f);
+		return refuse(why, table, f);
 	*port = number;
 	*proto = p;
 	return true;
+}
+
+bool parse_service_port(const char *s, size_t n, unsigned *port,
+			enum protocol *proto, const char **why)
+{
+	return parse_port_protocol(s, n, port, proto, why, service_port_why);
 }
 
 #define INGRESS_PORT_HINT "; use PORT or PORT/PROTOCOL with a port from 1 " \
@@ -582,18 +590,7 @@ static why_table ingress_port_why = {
 bool parse_ingress_port(const char *s, size_t n, unsigned *port,
 			enum protocol *proto, const char **why)
 {
-	size_t slash = find_byte(s, n, '/');
-	enum protocol p = PROTOCOL_TCP;
-	unsigned number;
-	enum fault f = scan_port(s, slash, &number);
-
-	if (!f && slash < n)
-		f = scan_protocol(s + slash + 1, n - slash - 1, false, &p);
-	if (f)
-		return refuse(why, ingress_port_why, f);
-	*port = number;
-	*proto = p;
-	return true;
+	return parse_port_protocol(s, n, port, proto, why, ingress_port_why);
 }
 
 #define DOMAIN_PORT_HINT "; use PORT, PORT/PROTOCOL, PORT@DOMAIN or " \
