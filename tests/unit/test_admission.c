@@ -10,19 +10,6 @@
 
 #include <stdbool.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static void setup(void)
-{
-	diag_clear();
-}
-
-static void teardown(void)
-{
-	diag_clear();
-	ynode_cache_release();
-}
-
 #define MWC "apiVersion: admissionregistration.k8s.io/v1\n" \
 	"kind: MutatingWebhookConfiguration\n" \
 	"metadata: {name: m}\n" \
@@ -355,7 +342,7 @@ static Suite *make_suite(void)
 	Suite *s = suite_create("admission");
 	TCase *tc = tcase_create("admission");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_loop_test(tc, test_admission_cases, 0, ARRAY_SIZE(cases));
 	tcase_add_test(tc, test_admission_line);
 	suite_add_tcase(s, tc);

@@ -12,18 +12,7 @@
 
 #include <stdbool.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define LIT(s) s, sizeof(s) - 1
-
-static void setup(void)
-{
-	diag_clear();
-}
-
-static void teardown(void)
-{
-	diag_clear();
-}
 
 /* --- list_split ---------------------------------------------------- */
 
@@ -661,7 +650,7 @@ static Suite *make_suite(void)
 	Suite *suite = suite_create("annot");
 	TCase *tc = tcase_create("annot");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_loop_test(tc, test_split_list, 0,
 			    (int)ARRAY_SIZE(split_cases));
 	tcase_add_test(tc, test_defaults);

@@ -10,7 +10,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define LIT(s) s, sizeof(s) - 1
 
 /* The invariants every buffer keeps, whatever was done to it. */

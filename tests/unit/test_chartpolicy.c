@@ -16,19 +16,6 @@
 
 #include <stdbool.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static void setup(void)
-{
-	diag_clear();
-}
-
-static void teardown(void)
-{
-	diag_clear();
-	ynode_cache_release();
-}
-
 #define WEB(annotations) \
 	"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n" \
 	"  name: r-web\n" annotations \
@@ -376,7 +363,7 @@ static Suite *make_suite(void)
 	Suite *suite = suite_create("chartpolicy");
 	TCase *tc = tcase_create("chartpolicy");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, test_judge, 0, (int)ARRAY_SIZE(cases));
 	suite_add_tcase(suite, tc);

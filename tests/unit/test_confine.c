@@ -17,19 +17,6 @@
 
 #include <stdbool.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static void setup(void)
-{
-	diag_clear();
-}
-
-static void teardown(void)
-{
-	diag_clear();
-	ynode_cache_release();
-}
-
 /*
  * Post-render text with --release r --namespace ns; want is a substring
  * of the diagnostics (exit 1, nothing out), or NULL for success.
@@ -271,7 +258,7 @@ static Suite *make_suite(void)
 	Suite *s = suite_create("confine");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_loop_test(tc, test_volume_plain, 0,
 			    (int)ARRAY_SIZE(volume_cases));
 	tcase_add_loop_test(tc, test_volume_host_access, 0,

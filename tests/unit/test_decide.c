@@ -16,19 +16,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static void setup(void)
-{
-	diag_clear();
-}
-
-static void teardown(void)
-{
-	diag_clear();
-	ynode_cache_release();
-}
-
 /* --- runtime class ------------------------------------------------------ */
 
 struct class_case {
@@ -197,7 +184,7 @@ static Suite *make_suite(void)
 	Suite *s = suite_create("decide");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_loop_test(tc, test_runtime_class, 0,
 			    (int)ARRAY_SIZE(class_cases));
 	tcase_add_loop_test(tc, test_sidecar, 0,

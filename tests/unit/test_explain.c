@@ -14,8 +14,6 @@
 
 #include <stdbool.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 struct model {
 	struct settings st;
 	struct sandbox sb;

@@ -12,19 +12,6 @@
 
 #include <stdbool.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static void setup(void)
-{
-	diag_clear();
-}
-
-static void teardown(void)
-{
-	diag_clear();
-	ynode_cache_release();
-}
-
 #define WORKLOADS							\
 	"apiVersion: apps/v1\n"						\
 	"kind: Deployment\n"						\
@@ -258,7 +245,7 @@ static Suite *make_suite(void)
 	Suite *suite = suite_create("exposure");
 	TCase *tc = tcase_create("exposure");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_loop_test(tc, test_exposure, 0,
 			    (int)ARRAY_SIZE(exposure_cases));
 	tcase_add_test(tc, test_explain_records);

@@ -7,8 +7,6 @@
 
 #include <stdio.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 /* k8s_sandbox's install (inspect_k8s_sandbox 5fc4e04, _helm.py). */
 #define K8S_SANDBOX "abcd1234|/charts/c|--namespace=ns1|--wait=legacy|" \
 	"--timeout=600s|--set=annotations.inspectTaskName=my_task|"     \

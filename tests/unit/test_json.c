@@ -12,8 +12,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 /* --- strings ------------------------------------------------------------ */
 
 struct escape_case {

@@ -10,8 +10,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 /*
  * The hash names.h promises is stable across platforms and runs: pinned
  * here by an independent FNV-1a (64 bits), of which the name keeps the top

@@ -11,8 +11,6 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 /* --- capturing stdout and stderr ----------------------------------------- */
 
 struct capture {

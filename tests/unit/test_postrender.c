@@ -12,19 +12,6 @@
 
 #include <stdbool.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static void setup(void)
-{
-	diag_clear();
-}
-
-static void teardown(void)
-{
-	diag_clear();
-	ynode_cache_release();
-}
-
 /* --- running and reading the output -------------------------------------- */
 
 #define MAX_DOCS 64
@@ -1314,7 +1301,7 @@ static Suite *make_suite(void)
 	Suite *suite = suite_create("postrender");
 	TCase *tc = tcase_create("postrender");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_set_timeout(tc, 30);
 #define LOOP(test, cases) \
 	tcase_add_loop_test(tc, test, 0, (int)ARRAY_SIZE(cases))

@@ -7,8 +7,6 @@
 #include "unit.h"
 #include "sha256.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 struct vector {
 	const char *message;
 	const char *digest;

@@ -9,7 +9,6 @@
 
 #include <stdbool.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define LIT(s) s, sizeof(s) - 1
 
 /* Parse text (copied: the stream takes a malloc'ed buffer) into s. */
@@ -29,16 +28,6 @@ static char *write_stream(struct stream *s, size_t *len)
 	output_flush(&o);
 	output_release(&o);
 	return buf_detach(&out, len);
-}
-
-static void setup(void)
-{
-	diag_clear();
-}
-
-static void teardown(void)
-{
-	diag_clear();
 }
 
 /* --- splitting ----------------------------------------------------------- */
@@ -945,7 +934,7 @@ static Suite *make_suite(void)
 	Suite *suite = suite_create("stream");
 	TCase *tc = tcase_create("stream");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 #define LOOP(test, cases) \
 	tcase_add_loop_test(tc, test, 0, (int)ARRAY_SIZE(cases))
 	LOOP(test_split, split_cases);

@@ -11,7 +11,6 @@
 
 #include <stdbool.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define LIT(s) s, sizeof(s) - 1
 
 /* A sentinel *why, to see that success leaves it alone. */

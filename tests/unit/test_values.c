@@ -12,18 +12,6 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-static void setup(void)
-{
-	diag_clear();
-}
-
-static void teardown(void)
-{
-	diag_clear();
-}
-
 /* Load text as the file "v.yaml" into a zeroed st. */
 static bool load(struct settings *st, const char *text)
 {
@@ -483,7 +471,7 @@ static Suite *make_suite(void)
 	Suite *suite = suite_create("values");
 	TCase *tc = tcase_create("values");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, unit_setup, unit_teardown);
 	tcase_add_loop_test(tc, test_values, 0, (int)ARRAY_SIZE(values_cases));
 	tcase_add_test(tc, test_egress_stored);
 	tcase_add_test(tc, test_maps_stored_quoted);

@@ -8,8 +8,6 @@
 
 #include <stdbool.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 /* The fragment cache is freed after each test (valgrind sees it all). */
 static void teardown(void)
 {

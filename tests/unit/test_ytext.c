@@ -9,8 +9,6 @@
 #include "ynode.h"
 #include "ytext.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
 /* "k: VALUE\n" as libfyaml emits value (quoted or plain) in a mapping. */
 static char *emitted(const char *value, bool quoted)
 {

@@ -13,6 +13,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
+#include "ynode.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The fixture of suites that run the program's own code: each test starts
+ * with no diagnostics, and leaves none and no libfyaml fragment cache.
+ */
+static inline void unit_setup(void)
+{
+	diag_clear();
+}
+
+static inline void unit_teardown(void)
+{
+	diag_clear();
+	ynode_cache_release();
+}
+
 #define UNIT_MAIN(make_suite)                                           \
 	int main(void)                                                  \
 	{                                                               \
