@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "stream.h"
 #include "vocab.h"
 #include "ynode.h"
 
@@ -112,14 +113,10 @@ struct ctx {
 	const struct admission_kind *k;
 };
 
-/* The line of n in the stream, counted from the object's line in w. */
+/* The line of n in the stream. */
 static size_t line_of(const struct ctx *c, struct fy_node *n)
 {
-	size_t base = ynode_line(c->object), line = ynode_line(n);
-
-	if (!c->w.line || !base || !line || line < base)
-		return c->w.line;
-	return c->w.line + (line - base);
+	return object_line(&c->w, c->object, n);
 }
 
 static void add_quoted(struct buf *b, const char *s, size_t len)

@@ -9,22 +9,12 @@
 
 #include "buf.h"
 #include "chartpolicy.h"
+#include "stream.h"
 #include "validate.h"
 #include "ynode.h"
 
 /* At most this many pods or ports are named in one message. */
 #define NAMED_MAX 4
-
-/* The line of n, from object's line in w (libfyaml's count per document). */
-static size_t line_of(const struct where *w, struct fy_node *object,
-		      struct fy_node *n)
-{
-	size_t base = ynode_line(object), line = ynode_line(n);
-
-	if (!w->line || !base || !line || line < base)
-		return w->line;
-	return w->line + (line - base);
-}
 
 /* The key node of map's field key (its line is the field's), or NULL. */
 static struct fy_node *key_of(struct fy_node *map, const char *key)
@@ -163,9 +153,9 @@ void exposure_read(const struct where *w, struct fy_node *object,
 		return;		/* forwards nothing: see exposure.h */
 	} else {
 		e.type = exposing_type(type);
-		e.type_line = line_of(w, object, key_of(spec, "type"));
+		e.type_line = object_line(w, object, key_of(spec, "type"));
 		read_external_ips(&e, ips);
-		e.external_ips_line = line_of(w, object,
+		e.external_ips_line = object_line(w, object,
 					      key_of(spec, "externalIPs"));
 		if (!e.type && !e.nr_external_ips)
 			return;		/* a ClusterIP Service */

@@ -728,6 +728,16 @@ size_t doc_line(const struct doc *d, struct fy_node *n)
 	return line ? d->where.line + line - 1 : d->where.line;
 }
 
+size_t object_line(const struct where *w, struct fy_node *object,
+		   struct fy_node *n)
+{
+	size_t base = ynode_line(object), line = ynode_line(n);
+
+	if (!w->line || !base || !line || line < base)
+		return w->line;
+	return w->line + (line - base);
+}
+
 struct fy_node *doc_metadata(const struct doc *d, const char *field)
 {
 	if (!d->fyd)

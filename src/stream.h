@@ -159,6 +159,14 @@ size_t doc_line(const struct doc *d, struct fy_node *n);
  * The node of d's object i (loaded d): the root, or the list's item. */
 struct fy_node *doc_object_node(const struct doc *d, size_t i);
 
+/*
+ * The line of n, a node of object, counted from object's line in w (what
+ * a reader handed one object and its where, not the document, can tell);
+ * w's line when either node has none.
+ */
+size_t object_line(const struct where *w, struct fy_node *object,
+		   struct fy_node *n);
+
 /* A metadata field (labels, annotations) of a loaded document, or NULL. */
 struct fy_node *doc_metadata(const struct doc *d, const char *field);
 
