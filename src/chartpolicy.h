@@ -28,11 +28,10 @@
 #include <stddef.h>
 
 #include "sandbox.h"
+#include "selector.h"
 #include "stream.h"
 #include "vocab.h"
 #include "workload.h"
-
-struct selector;
 
 struct chart_policy {
 	struct doc *doc;
@@ -71,19 +70,5 @@ void chart_policies_check(const struct chart_policies *cps,
 			  bool drop);
 
 void chart_policies_release(struct chart_policies *cps);
-
-/*
- * The selector code on its own, for other objects that select pods
- * (exposure.c: a Service's spec.selector). selector_from_labels() reads a
- * map of label equalities (a Service selector, matchLabels); one that is
- * not a mapping of scalars, or holds a key no label can have, is opaque.
- * selector_selects() tells whether sel selects the pods of pt with their
- * final labels (an opaque selector selects every pod); pt is a sandboxed
- * pod of sb. The namespace is the caller's to compare.
- */
-struct selector *selector_from_labels(struct fy_node *map);
-bool selector_selects(const struct selector *sel,
-		      const struct pod_template *pt, const struct sandbox *sb);
-void selector_free(struct selector *sel);
 
 #endif

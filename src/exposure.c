@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "chartpolicy.h"
+#include "selector.h"
 #include "stream.h"
 #include "validate.h"
 #include "ynode.h"
