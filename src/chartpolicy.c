@@ -125,6 +125,14 @@ static bool reaches_unsandboxed(const struct sandbox *sb)
 	return false;
 }
 
+/* A namespaced policy reaches only its own namespace's pods. */
+bool chart_policy_in_namespace(const struct chart_policy *cp,
+			       const struct sandbox *sb)
+{
+	return cp->cluster_wide || !cp->namespace || !sb->namespace ||
+	       !strcmp(cp->namespace, sb->namespace);
+}
+
 /*
  * The first pod template cp selects that it could widen the sandbox
  * through: a sandboxed one, or one left out that the sandbox reaches.
@@ -136,9 +144,7 @@ static const struct pod_template *first_selected(const struct chart_policy *cp,
 	bool left_out_count = reaches_unsandboxed(sb);
 	size_t i, j;
 
-	/* A namespaced policy reaches only its own namespace's pods. */
-	if (!cp->cluster_wide && cp->namespace && sb->namespace &&
-	    strcmp(cp->namespace, sb->namespace))
+	if (!chart_policy_in_namespace(cp, sb))
 		return NULL;
 	for (i = 0; i < pts->nr; i++) {
 		const struct pod_template *pt = &pts->items[i];
@@ -209,6 +215,7 @@ void chart_policies_release(struct chart_policies *cps)
 		for (j = 0; j < cp->nr_selectors; j++)
 			selector_release(&cp->selectors[j]);
 		free(cp->selectors);
+		net_policies_release(&cp->net);
 		free(cp->kind);
 		free(cp->name);
 		free(cp->namespace);

@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 #include "sandbox.h"
+#include "netpolicy.h"
 #include "selector.h"
 #include "stream.h"
 #include "vocab.h"
@@ -45,6 +46,8 @@ struct chart_policy {
 	struct selector *selectors;	/* OR-ed: any selecting selects */
 	size_t nr_selectors;
 	size_t alloc_selectors;
+	/* What it allows and denies, as data (chartnet.h): one per rule. */
+	struct net_policies net;
 };
 
 struct chart_policies {
@@ -68,6 +71,10 @@ void chart_policies_read(struct doc *d, struct chart_policies *cps);
 void chart_policies_check(const struct chart_policies *cps,
 			  struct sandbox *sb, const struct pod_templates *pts,
 			  bool drop);
+
+/* cp may select pods of sb's namespace: cluster-wide, or namespaced there. */
+bool chart_policy_in_namespace(const struct chart_policy *cp,
+			       const struct sandbox *sb);
 
 void chart_policies_release(struct chart_policies *cps);
 

@@ -2,7 +2,7 @@
  * explain — --explain's entry point, dispatching on the form (see
  * explain.h), and the facts the three renderings share (explain_common.h):
  * the renderings are explain_text.c, explain_dot.c and explain_json.c;
- * who may reach what comes from reach.c.
+ * who may reach what comes from the network evaluator (neteval.h).
  */
 #include "explain.h"
 
@@ -116,19 +116,25 @@ void add_names(struct buf *b, char *const *names, size_t nr)
 }
 
 void explain_write(struct buf *out, const struct sandbox *sb,
-		   const struct pod_templates *pts, enum output_form form)
+		   const struct pod_templates *pts,
+		   const struct chart_policies *cps, enum output_form form)
 {
+	struct net_model m = { .sb = sb };
+
+	if (sb->nr && sb->release)
+		net_model_init(&m, sb, pts, cps);
 	switch (form) {
 	case OUTPUT_EXPLAIN_TEXT:
-		explain_text(out, sb, pts);
+		explain_text(out, &m, pts);
 		break;
 	case OUTPUT_EXPLAIN_DOT:
-		explain_dot(out, sb, pts);
+		explain_dot(out, &m, pts);
 		break;
 	case OUTPUT_EXPLAIN_JSON:
-		explain_json(out, sb, pts);
+		explain_json(out, &m, pts);
 		break;
 	case OUTPUT_STREAM:
 		BUG("explain_write() called for the stream");
 	}
+	net_model_release(&m);
 }

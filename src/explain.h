@@ -4,8 +4,9 @@
  * A pure consumer of the finished sandbox model (and of the pod templates
  * it was read from, for the facts only the pods know: workload kind,
  * whether the pod must run to completion, the chart's runtimeClassName).
- * Who may reach what comes from reach.h, the one place those facts are
- * computed. Writes into a buffer and never prints: main writes once.
+ * Who may reach what comes from the network evaluator (neteval.h): the
+ * policies themselves, the sandbox's and the chart's kept ones, evaluated
+ * as Cilium does. Writes into a buffer and never prints: main writes once.
  *
  * Three renderings of the same facts, all deterministic, each in its own
  * file (the facts they share: explain_common.h):
@@ -24,6 +25,8 @@
 #include "sandbox.h"
 #include "workload.h"
 
+struct chart_policies;
+
 /*
  * Who may reach whom is a service x service relation: beyond this many
  * services its text would run to megabytes nobody reads. postrender
@@ -37,6 +40,7 @@
  * no service at all (nothing to sandbox: release may then be NULL).
  */
 void explain_write(struct buf *out, const struct sandbox *sb,
-		   const struct pod_templates *pts, enum output_form form);
+		   const struct pod_templates *pts,
+		   const struct chart_policies *cps, enum output_form form);
 
 #endif

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "explain_common.h"
-#include "reach.h"
+#include "neteval.h"
 
 /* A Graphviz double-quoted string: '"' and '\' escaped, "\n" kept. */
 static void dot_quoted(struct buf *b, const char *s)
@@ -113,22 +113,23 @@ static void dot_nodes(struct buf *b, const struct sandbox *sb,
 }
 
 /* The label of the edge from -> to: its ports; false when none. */
-static bool dot_edge_label(struct buf *label, const struct sandbox *sb,
-			   const struct service *from,
-			   const struct service *to)
+static bool dot_edge_label(struct buf *label, const struct net_model *m,
+			   size_t from, size_t to)
 {
-	struct port_list ports = { 0 };
-	enum reach_kind r = reach_between(sb, from, to, NULL, &ports);
+	struct pair_reach r;
+	bool any;
 
 	buf_reset(label);
-	if (r == REACH_ALL_PORTS)
+	net_reach_between(m, from, to, &r);
+	if (r.all_ports)
 		buf_adds(label, "all ports");
 	else
-		add_ports(label, ports.items, ports.nr, ", ");
-	if (r == REACH_OPEN_PORTS)
+		add_ports(label, r.ports.items, r.ports.nr, ", ");
+	if (r.open_only)
 		buf_adds(label, " (open to anyone)");
-	port_list_release(&ports);
-	return r != REACH_NONE;
+	any = r.any;
+	pair_reach_release(&r);
+	return any;
 }
 
 static void dot_edge(struct buf *b, const struct service *from,
@@ -144,8 +145,9 @@ static void dot_edge(struct buf *b, const struct service *from,
 }
 
 /* An edge per allowed pair; one with two heads when both ways alike. */
-static void dot_edges(struct buf *b, const struct sandbox *sb)
+static void dot_edges(struct buf *b, const struct net_model *m)
 {
+	const struct sandbox *sb = m->sb;
 	struct buf there = BUF_INIT, back = BUF_INIT;
 	size_t i, k;
 
@@ -153,9 +155,9 @@ static void dot_edges(struct buf *b, const struct sandbox *sb)
 		for (k = i; k < sb->nr; k++) {
 			const struct service *x = &sb->services[i];
 			const struct service *y = &sb->services[k];
-			bool to = dot_edge_label(&there, sb, x, y);
+			bool to = dot_edge_label(&there, m, i, k);
 			bool from = k != i &&
-				dot_edge_label(&back, sb, y, x);
+				dot_edge_label(&back, m, k, i);
 
 			if (to && from && !strcmp(there.data, back.data)) {
 				dot_edge(b, x, y, there.data, true);
@@ -179,19 +181,19 @@ static void dot_allow_label(struct buf *label, const struct allows *al,
 
 	if (label->len)
 		buf_addch(label, '\n');
-	if (a->kind == ALLOW_ENTITY) {
+	if (a->kind == ALLOW_ENTITY)
 		buf_addf(label, "entity %s", a->names[0]);
-		(*i)++;
-		return;
-	}
-	if (a->kind == ALLOW_CIDR) {
-		buf_addf(label, "%s", a->names[0]);
-		(*i)++;
-		return;
-	}
-	add_names(label, a->names, a->nr_names);
-	for (j = *i; j < al->nr && al->items[j].kind == ALLOW_DOMAINS &&
+	else if (a->kind == ALLOW_PODS || a->kind == ALLOW_ANYTHING)
+		buf_addf(label, "%s (kept %s)", a->kind == ALLOW_PODS ?
+			 "pods" : "anything", a->policy->name_parts[0]);
+	else
+		add_names(label, a->names, a->nr_names);
+	/* The ports of one rule towards the same names follow. */
+	for (j = *i; j < al->nr && al->items[j].kind == a->kind &&
+	     al->items[j].policy == a->policy &&
 	     al->items[j].names == a->names; j++) {
+		if (a->kind != ALLOW_DOMAINS && !al->items[j].port)
+			continue;
 		buf_adds(label, j == *i ? " :" : ",");
 		if (al->items[j].port)
 			buf_addf(label, "%u", al->items[j].port);
@@ -201,8 +203,9 @@ static void dot_allow_label(struct buf *label, const struct allows *al,
 	*i = j;
 }
 
-static void dot_internet(struct buf *b, const struct sandbox *sb)
+static void dot_internet(struct buf *b, const struct net_model *m)
 {
+	const struct sandbox *sb = m->sb;
 	struct strlist names = { 0 };
 	struct buf label = BUF_INIT;
 	size_t i, k;
@@ -211,7 +214,7 @@ static void dot_internet(struct buf *b, const struct sandbox *sb)
 	for (i = 0; i < sb->nr; i++) {
 		struct allows al = { 0 };
 
-		reach_egress(sb, &sb->services[i], &al);
+		net_egress(m, i, &al);
 		for (k = 0; k < al.nr; k++) {
 			const struct allow *a = &al.items[k];
 			size_t n;
@@ -300,9 +303,10 @@ static void dot_outside(struct buf *b, const struct sandbox *sb)
 	buf_release(&label);
 }
 
-void explain_dot(struct buf *b, const struct sandbox *sb,
+void explain_dot(struct buf *b, const struct net_model *m,
 		 const struct pod_templates *pts)
 {
+	const struct sandbox *sb = m->sb;
 	struct buf title = BUF_INIT;
 
 	if (sb->release && sb->nr)
@@ -320,8 +324,8 @@ void explain_dot(struct buf *b, const struct sandbox *sb,
 	buf_release(&title);
 	if (sb->release && sb->nr) {
 		dot_nodes(b, sb, pts);
-		dot_edges(b, sb);
-		dot_internet(b, sb);
+		dot_edges(b, m);
+		dot_internet(b, m);
 		dot_outside(b, sb);
 	}
 	buf_adds(b, "}\n");

@@ -16,11 +16,11 @@
 #define AGENTENV_EXPLAIN_DOT_H
 
 #include "buf.h"
-#include "sandbox.h"
+#include "neteval.h"
 #include "workload.h"
 
-/* Append the dot explanation of sb to b (as explain_write()). */
-void explain_dot(struct buf *b, const struct sandbox *sb,
+/* Append the dot explanation of m to b (as explain_write()). */
+void explain_dot(struct buf *b, const struct net_model *m,
 		 const struct pod_templates *pts);
 
 #endif

@@ -6,7 +6,7 @@
 
 #include "explain_common.h"
 #include "json.h"
-#include "reach.h"
+#include "neteval.h"
 
 static const char *runtime_source_name(enum runtime_source from)
 {
@@ -14,16 +14,31 @@ static const char *runtime_source_name(enum runtime_source from)
 	       from == FROM_ANNOTATION ? "annotation" : "default";
 }
 
-static const char *check_name(enum allow_check check)
+static const char *check_name(enum net_check check)
 {
 	return check == CHECK_TLS_SNI ? "tls-sni" :
-	       check == CHECK_HTTP_HOST ? "http-host" : NULL;
+	       check == CHECK_HTTP_HOST ? "http-host" :
+	       check == CHECK_DNS ? "dns" :
+	       check == CHECK_OTHER ? "other" : NULL;
 }
 
 static const char *allow_kind_name(enum allow_kind kind)
 {
-	return kind == ALLOW_ENTITY ? "entity" :
-	       kind == ALLOW_CIDR ? "cidr" : "domains";
+	static const char *const names[] = {
+		[ALLOW_DOMAINS] = "domains",
+		[ALLOW_ENTITY] = "entity",
+		[ALLOW_CIDR] = "cidr",
+		[ALLOW_PODS] = "pods",
+		[ALLOW_ANYTHING] = "anything",
+	};
+
+	return names[kind];
+}
+
+static const char *scope_name(const struct net_policy *p)
+{
+	return p->origin == ORIGIN_SERVICE ? "service" :
+	       p->origin == ORIGIN_CHART ? "kept" : "release";
 }
 
 static void json_port(struct json *j, unsigned port, enum protocol proto)
@@ -52,30 +67,31 @@ static void json_ports(struct json *j, const struct service *svc)
 }
 
 /* {"from": ..., "to": ..., "ports": "all" | [...], "icmp_echo": true,
- * "via_networks": [...]}, or nothing when from cannot reach to. */
-static void json_pair(struct json *j, const struct sandbox *sb,
-		      const struct service *from, const struct service *to)
+ * "via_networks": [...], "via_kept": [...]}, or nothing when from cannot
+ * reach to. */
+static void json_pair(struct json *j, const struct net_model *m, size_t from,
+		      size_t to)
 {
-	struct strlist via = { 0 };
-	struct port_list ports = { 0 };
-	enum reach_kind r = reach_between(sb, from, to, &via, &ports);
+	struct pair_reach r;
 
-	if (r != REACH_NONE) {
+	net_reach_between(m, from, to, &r);
+	if (r.any) {
 		json_open(j, '{');
-		json_str_member(j, "from", from->name);
-		json_str_member(j, "to", to->name);
+		json_str_member(j, "from", m->sb->services[from].name);
+		json_str_member(j, "to", m->sb->services[to].name);
 		json_key(j, "ports");
-		if (r == REACH_ALL_PORTS)
+		if (r.all_ports)
 			json_str(j, "all");
 		else
-			json_port_list(j, ports.items, ports.nr);
+			json_port_list(j, r.ports.items, r.ports.nr);
 		json_key(j, "icmp_echo");
-		json_bool(j, r != REACH_OPEN_PORTS);
-		json_names(j, "via_networks", via.items, via.nr);
+		json_bool(j, r.icmp_echo && !r.open_only);
+		json_names(j, "via_networks", r.networks.items,
+			   r.networks.nr);
+		json_names(j, "via_kept", r.kept.items, r.kept.nr);
 		json_close(j, '}');
 	}
-	strlist_release(&via);
-	port_list_release(&ports);
+	pair_reach_release(&r);
 }
 
 /* "exposed_by": [{service, type, ports}]: Services from outside to k. */
@@ -101,13 +117,12 @@ static void json_exposed(struct json *j, const struct sandbox *sb, size_t k)
 	json_close(j, ']');
 }
 
-static void json_egress(struct json *j, const struct sandbox *sb,
-			const struct service *svc)
+static void json_egress(struct json *j, const struct net_model *m, size_t k)
 {
 	struct allows al = { 0 };
 	size_t i;
 
-	reach_egress(sb, svc, &al);
+	net_egress(m, k, &al);
 	json_key(j, "egress");
 	json_open(j, '[');
 	for (i = 0; i < al.nr; i++) {
@@ -115,7 +130,9 @@ static void json_egress(struct json *j, const struct sandbox *sb,
 
 		json_open(j, '{');
 		json_str_member(j, "kind", allow_kind_name(a->kind));
-		json_str_member(j, "scope", a->own ? "service" : "release");
+		json_str_member(j, "scope", scope_name(a->policy));
+		if (a->policy->origin == ORIGIN_CHART)
+			json_str_member(j, "policy", a->policy->name_parts[0]);
 		json_names(j, "names", a->names, a->nr_names);
 		json_key(j, "port");
 		if (a->port)
@@ -131,12 +148,11 @@ static void json_egress(struct json *j, const struct sandbox *sb,
 	allows_release(&al);
 }
 
-static void json_dns(struct json *j, const struct sandbox *sb,
-		     const struct service *svc)
+static void json_dns(struct json *j, const struct net_model *m, size_t k)
 {
 	struct dns_reach d;
 
-	reach_dns(sb, svc, &d);
+	net_dns(m, k, &d);
 	json_key(j, "dns");
 	json_open(j, '{');
 	json_str_member(j, "cluster",
@@ -146,13 +162,16 @@ static void json_dns(struct json *j, const struct sandbox *sb,
 	json_names(j, "names", d.names.items, d.names.nr);
 	json_names(j, "filtering_lifted_by", d.lifted_by.items,
 		   d.lifted_by.nr);
+	json_names(j, "filtering_lifted_by_kept", d.lifted_by_kept.items,
+		   d.lifted_by_kept.nr);
 	json_close(j, '}');
 	dns_reach_release(&d);
 }
 
-static void json_service(struct json *j, const struct sandbox *sb,
+static void json_service(struct json *j, const struct net_model *m,
 			 const struct pod_templates *pts, size_t k)
 {
+	const struct sandbox *sb = m->sb;
 	const struct service *svc = &sb->services[k];
 	const struct pod_template *pt = template_of(pts, k);
 	enum runtime_source from;
@@ -216,14 +235,15 @@ static void json_service(struct json *j, const struct sandbox *sb,
 		json_str(j, NULL);
 	}
 	json_exposed(j, sb, k);
-	json_egress(j, sb, svc);
-	json_dns(j, sb, svc);
+	json_egress(j, m, k);
+	json_dns(j, m, k);
 	json_close(j, '}');
 }
 
-void explain_json(struct buf *b, const struct sandbox *sb,
+void explain_json(struct buf *b, const struct net_model *m,
 		  const struct pod_templates *pts)
 {
+	const struct sandbox *sb = m->sb;
 	struct json j;
 	struct strlist networks = { 0 };
 	size_t i, k;
@@ -246,13 +266,13 @@ void explain_json(struct buf *b, const struct sandbox *sb,
 	json_key(&j, "services");
 	json_open(&j, '[');
 	for (i = 0; sb->release && i < sb->nr; i++)
-		json_service(&j, sb, pts, i);
+		json_service(&j, m, pts, i);
 	json_close(&j, ']');
 	json_key(&j, "matrix");
 	json_open(&j, '[');
 	for (i = 0; sb->release && i < sb->nr; i++)
 		for (k = 0; k < sb->nr; k++)
-			json_pair(&j, sb, &sb->services[i], &sb->services[k]);
+			json_pair(&j, m, i, k);
 	json_close(&j, ']');
 	json_names(&j, "kept_policies", sb->kept_policies.items,
 		   sb->kept_policies.nr);

@@ -1,6 +1,6 @@
 /*
  * explain_text — the text rendering of --explain (see explain_text.h).
- * The facts come from reach.c and explain_common.h; what is here is
+ * The facts come from neteval.h and explain_common.h; what is here is
  * wording and layout.
  */
 #include "explain_text.h"
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "explain_common.h"
-#include "reach.h"
+#include "neteval.h"
 
 /* UTF-8, as the matrix prints them. */
 #define MARK_YES "\xe2\x9c\x93"	/* U+2713 CHECK MARK */
@@ -39,6 +39,17 @@ static void add_printable(struct buf *b, const char *s)
 	}
 }
 
+/* "a, b": names from the chart, escaped. */
+static void add_printable_names(struct buf *b, const struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++) {
+		buf_adds(b, i ? ", " : "");
+		add_printable(b, l->items[i]);
+	}
+}
+
 /* Who opened svc's ports to anyone: the annotation, the release-wide. */
 static const char *allow_ingress_source(const struct service *svc)
 {
@@ -59,9 +70,10 @@ static void text_field(struct buf *b, bool *first, const char *name)
 	*first = false;
 }
 
-static void text_reach(struct buf *b, const struct sandbox *sb, size_t k,
+static void text_reach(struct buf *b, const struct net_model *m, size_t k,
 		       bool incoming)
 {
+	const struct sandbox *sb = m->sb;
 	const struct service *self = &sb->services[k];
 	bool first = true;
 	size_t i;
@@ -75,35 +87,33 @@ static void text_reach(struct buf *b, const struct sandbox *sb, size_t k,
 	}
 	for (i = 0; i < sb->nr; i++) {
 		const struct service *other = &sb->services[i];
-		const struct service *to = incoming ? self : other;
-		struct strlist via = { 0 };
-		struct port_list ports = { 0 };
-		enum reach_kind r;
+		struct pair_reach r;
 
-		r = reach_between(sb, incoming ? other : self, to, &via,
-				  &ports);
-		if (r == REACH_NONE) {
-			strlist_release(&via);
+		net_reach_between(m, incoming ? i : k, incoming ? k : i, &r);
+		if (!r.any)
 			continue;
-		}
 		text_field(b, &first, incoming ? "reached by" : "reaches");
 		buf_addf(b, "%s: ", other->name);
-		if (r == REACH_ALL_PORTS)
+		if (r.all_ports)
 			buf_adds(b, "every port");
 		else
-			add_ports(b, ports.items, ports.nr, ", ");
-		port_list_release(&ports);
-		if (r == REACH_OPEN_PORTS)
+			add_ports(b, r.ports.items, r.ports.nr, ", ");
+		if (r.open_only)
 			buf_adds(b, " (open to anyone; no ICMP echo)");
-		else
+		else if (r.icmp_echo)
 			buf_adds(b, ", ICMP echo");
-		if (via.nr) {
-			buf_addf(b, " (network%s ", via.nr > 1 ? "s" : "");
-			add_names(b, via.items, via.nr);
+		if (r.networks.nr) {
+			buf_addf(b, " (network%s ", r.networks.nr > 1 ? "s" : "");
+			add_names(b, r.networks.items, r.networks.nr);
+			buf_addch(b, ')');
+		}
+		if (r.kept.nr) {
+			buf_adds(b, " (kept ");
+			add_printable_names(b, &r.kept);
 			buf_addch(b, ')');
 		}
 		buf_addch(b, '\n');
-		strlist_release(&via);
+		pair_reach_release(&r);
 	}
 	if (first)
 		buf_addf(b, TEXT_FIELD "nothing\n",
@@ -143,6 +153,52 @@ static void text_check(struct buf *b, const struct allow *a)
 		buf_adds(b, " (TLS SNI checked)");
 	else if (a->check == CHECK_HTTP_HOST)
 		buf_adds(b, " (HTTP Host checked)");
+	else if (a->check == CHECK_DNS)
+		buf_adds(b, " (DNS lookups checked)");
+	else if (a->check == CHECK_OTHER)
+		buf_adds(b, " (other L7 rules)");
+}
+
+/* Whose rule it is: "own", "release-wide", "kept Kind/name". */
+static void add_origin(struct buf *b, const struct net_policy *p)
+{
+	if (p->origin == ORIGIN_CHART) {
+		buf_adds(b, "kept ");
+		add_printable(b, p->name_parts[0]);
+	} else {
+		buf_adds(b, p->origin == ORIGIN_SERVICE ? "own" :
+			 "release-wide");
+	}
+}
+
+/* What a allows towards: its names, by kind. */
+static void add_peer(struct buf *b, const struct allow *a)
+{
+	size_t i;
+
+	switch (a->kind) {
+	case ALLOW_DOMAINS:
+		for (i = 0; i < a->nr_names; i++) {
+			buf_adds(b, i ? ", " : "");
+			add_printable(b, a->names[i]);
+		}
+		break;
+	case ALLOW_ENTITY:
+		buf_adds(b, "entity ");
+		add_printable(b, a->names[0]);
+		break;
+	case ALLOW_CIDR:
+		buf_adds(b, "CIDR ");
+		add_printable(b, a->names[0]);
+		break;
+	case ALLOW_PODS:
+		buf_adds(b, "the pods its selector picks (any namespace it "
+			 "names)");
+		break;
+	case ALLOW_ANYTHING:
+		buf_adds(b, "anything (a peer agentenv-post cannot read)");
+		break;
+	}
 }
 
 static void text_egress(struct buf *b, const struct allows *al)
@@ -155,29 +211,25 @@ static void text_egress(struct buf *b, const struct allows *al)
 		size_t j;
 
 		text_field(b, &first, "internet");
-		buf_addf(b, "%s: ", a->own ? "own" : "release-wide");
-		if (a->kind == ALLOW_ENTITY)
-			buf_addf(b, "entity %s, every port\n", a->names[0]);
-		else if (a->kind == ALLOW_CIDR)
-			buf_addf(b, "CIDR %s, every port\n", a->names[0]);
-		if (a->kind != ALLOW_DOMAINS) {
-			i++;
-			continue;
-		}
-		add_names(b, a->names, a->nr_names);
-		/* The ports of one domain rule follow each other. */
-		for (j = i; j < al->nr && al->items[j].kind == ALLOW_DOMAINS &&
+		add_origin(b, a->policy);
+		buf_adds(b, ": ");
+		add_peer(b, a);
+		/* The ports of one rule towards the same names follow. */
+		for (j = i; j < al->nr && al->items[j].kind == a->kind &&
+		     al->items[j].policy == a->policy &&
 		     al->items[j].names == a->names; j++) {
 			const struct allow *p = &al->items[j];
 
-			buf_adds(b, j == i ? " on " : ", ");
-			if (!p->port) {
+			buf_adds(b, j == i && a->kind == ALLOW_DOMAINS ?
+				 " on " : ", ");
+			if (!p->port && a->kind == ALLOW_DOMAINS)
 				buf_adds(b, "every port (any IP they resolve "
 					 "to, no identity check)");
-				continue;
-			}
-			buf_addf(b, "%u/%s", p->port,
-				 protocol_name(p->protocol));
+			else if (!p->port)
+				buf_adds(b, "every port");
+			else
+				buf_addf(b, "%u/%s", p->port,
+					 protocol_name(p->protocol));
 			text_check(b, p);
 		}
 		buf_addch(b, '\n');
@@ -214,11 +266,18 @@ static void text_dns(struct buf *b, const struct dns_reach *d)
 			 "allow kube-dns itself, port 53 included; world and "
 			 "all add the \"*\" pattern)\n");
 	}
+	if (d->lifted_by_kept.nr) {
+		buf_addf(b, TEXT_FIELD "lifted by kept ", d->lifted_by.nr ?
+			 "" : "dns filtering");
+		add_printable_names(b, &d->lifted_by_kept);
+		buf_adds(b, ": its rules may reach kube-dns unchecked\n");
+	}
 }
 
-static void text_service(struct buf *b, const struct sandbox *sb,
+static void text_service(struct buf *b, const struct net_model *m,
 			 const struct pod_templates *pts, size_t k)
 {
+	const struct sandbox *sb = m->sb;
 	const struct service *svc = &sb->services[k];
 	const struct pod_template *pt = template_of(pts, k);
 	enum runtime_source from;
@@ -269,13 +328,13 @@ static void text_service(struct buf *b, const struct sandbox *sb,
 		buf_addf(b, " -> %s (%s headless Service)\n", svc->dns_name,
 			 svc->chart_has_service ? "the chart's" : "a");
 	}
-	text_reach(b, sb, k, true);
+	text_reach(b, m, k, true);
 	text_exposed(b, sb, k);
-	text_reach(b, sb, k, false);
-	reach_egress(sb, svc, &al);
+	text_reach(b, m, k, false);
+	net_egress(m, k, &al);
 	text_egress(b, &al);
 	allows_release(&al);
-	reach_dns(sb, svc, &dns);
+	net_dns(m, k, &dns);
 	text_dns(b, &dns);
 	dns_reach_release(&dns);
 	buf_addf(b, TEXT_FIELD "%s\n", "isolation", svc->isolated ?
@@ -294,28 +353,22 @@ static size_t columns(const char *s)
 	return n;
 }
 
-static void matrix_cell(struct buf *cell, const struct sandbox *sb,
-			const struct service *from, const struct service *to)
+static void matrix_cell(struct buf *cell, const struct net_model *m,
+			size_t from, size_t to)
 {
-	struct port_list ports = { 0 };
+	struct pair_reach r;
 
 	buf_reset(cell);
-	switch (reach_between(sb, from, to, NULL, &ports)) {
-	case REACH_NONE:
+	net_reach_between(m, from, to, &r);
+	if (!r.any)
 		buf_adds(cell, MARK_NO);
-		break;
-	case REACH_ALL_PORTS:
+	else if (r.all_ports)
 		buf_adds(cell, MARK_YES);
-		break;
-	case REACH_PORTS:
-		add_ports(cell, ports.items, ports.nr, ",");
-		break;
-	case REACH_OPEN_PORTS:
-		add_ports(cell, ports.items, ports.nr, ",");
+	else
+		add_ports(cell, r.ports.items, r.ports.nr, ",");
+	if (r.any && !r.all_ports && r.open_only)
 		buf_addch(cell, '*');
-		break;
-	}
-	port_list_release(&ports);
+	pair_reach_release(&r);
 }
 
 static void pad(struct buf *b, const char *s, size_t width)
@@ -327,8 +380,9 @@ static void pad(struct buf *b, const char *s, size_t width)
 		buf_addch(b, ' ');
 }
 
-static void text_matrix(struct buf *b, const struct sandbox *sb)
+static void text_matrix(struct buf *b, const struct net_model *m)
 {
+	const struct sandbox *sb = m->sb;
 	size_t *width = xcalloc(sb->nr + 1, sizeof(*width));
 	struct buf cell = BUF_INIT;
 	size_t i, j;
@@ -339,8 +393,7 @@ static void text_matrix(struct buf *b, const struct sandbox *sb)
 			width[0] = columns(sb->services[i].name);
 		width[i + 1] = columns(sb->services[i].name);
 		for (j = 0; j < sb->nr; j++) {
-			matrix_cell(&cell, sb, &sb->services[j],
-				    &sb->services[i]);
+			matrix_cell(&cell, m, j, i);
 			if (columns(cell.data) > width[i + 1])
 				width[i + 1] = columns(cell.data);
 		}
@@ -360,8 +413,7 @@ static void text_matrix(struct buf *b, const struct sandbox *sb)
 	for (j = 0; j < sb->nr; j++) {
 		pad(b, sb->services[j].name, width[0]);
 		for (i = 0; i < sb->nr; i++) {
-			matrix_cell(&cell, sb, &sb->services[j],
-				    &sb->services[i]);
+			matrix_cell(&cell, m, j, i);
 			buf_adds(b, "  ");
 			pad(b, cell.data, i + 1 < sb->nr ? width[i + 1] : 0);
 		}
@@ -394,9 +446,10 @@ static void text_not_sandboxed(struct buf *b, const struct pod_templates *pts)
 	}
 }
 
-void explain_text(struct buf *b, const struct sandbox *sb,
+void explain_text(struct buf *b, const struct net_model *m,
 		  const struct pod_templates *pts)
 {
+	const struct sandbox *sb = m->sb;
 	struct strlist networks = { 0 };
 	size_t i;
 
@@ -430,11 +483,11 @@ void explain_text(struct buf *b, const struct sandbox *sb,
 		 "rules; the default-deny\ningress policy and the egress "
 		 "policies deny everything else).\n");
 	for (i = 0; i < sb->nr; i++)
-		text_service(b, sb, pts, i);
-	text_matrix(b, sb);
+		text_service(b, m, pts, i);
+	text_matrix(b, m);
 	if (sb->kept_policies.nr) {
 		buf_adds(b, "\nchart policies kept with agentenv.io/keep-policy "
-			 "(not analysed: they can only widen what is above):"
+			 "(evaluated with the sandbox's: what they open is above,\nunder their names):"
 			 "\n");
 		for (i = 0; i < sb->kept_policies.nr; i++) {
 			buf_adds(b, "  ");

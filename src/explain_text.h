@@ -14,11 +14,11 @@
 #define AGENTENV_EXPLAIN_TEXT_H
 
 #include "buf.h"
-#include "sandbox.h"
+#include "neteval.h"
 #include "workload.h"
 
-/* Append the text explanation of sb to b (as explain_write()). */
-void explain_text(struct buf *b, const struct sandbox *sb,
+/* Append the text explanation of m to b (as explain_write()). */
+void explain_text(struct buf *b, const struct net_model *m,
 		  const struct pod_templates *pts);
 
 #endif

@@ -74,6 +74,11 @@ struct net_rule {
 	size_t alloc_selectors;
 	struct strlist names;		/* PEER_ENTITIES, _CIDRS, _FQDNS */
 	/*
+	 * Spelling only: names the user allowed are written double-quoted
+	 * (as agent-env writes them), the sandbox's constants plain.
+	 */
+	bool names_quoted;
+	/*
 	 * The rule opens only these (none: every port and protocol, ICMP
 	 * included, unless icmp_echo).
 	 */

@@ -1,25 +1,8 @@
 /*
- * policy — the CiliumNetworkPolicies (see policy.h), rule for rule those
- * of agent-env's network-policy.yaml, plus per-service egress:
- *
- *  - sandbox-egress: every sandboxed pod may look up (through kube-dns and
- *    Cilium's DNS proxy) the names of its namespace and the allowed
- *    domains, reach the other pods of the sandbox, the allowed domains on
- *    443 (TLS SNI checked) and 80 (HTTP Host checked) and the extra
- *    allowed ports, and the allowed entities and CIDRs. Nothing else.
- *  - svc-NAME-egress: the same for one service's own allow-* annotations.
- *  - sandbox-default-deny-ingress: no ingress unless allowed below.
- *  - svc-NAME-ingress (no networks in the release) or
- *    svc-NAME-NETWORK-ingress (networks): ingress to a service from the
- *    sandbox (from its networks), only on its ports when it lists ports;
- *    ICMP echo always. None for a network-isolated service.
- *  - svc-NAME-isolate: a network-isolated service may send and receive
- *    nothing (ingressDeny and egressDeny to all, as agent-env).
- *  - svc-NAME-open-ports: ingress from anyone (the entity all) to the
- *    ports the service opens (allow-ingress; a human baseliner's way in),
- *    as METR's agent-env allowIngressPorts. No ICMP, no egress. (The name
- *    ends in none of the other policies' suffixes, so no service and
- *    network name makes another policy's name.)
+ * policy — writing network policies as text (see policy.h). Keys in
+ * Cilium's order of the sandbox's policies: description,
+ * endpointSelector, then ingress, egress, ingressDeny, egressDeny; in a
+ * rule its peers, then toPorts, then icmps.
  */
 #include "policy.h"
 
@@ -27,387 +10,260 @@
 #include <string.h>
 
 #include "buf.h"
-#include "reach.h"
+#include "netbuild.h"
 #include "templates.h"
 #include "vocab.h"
 
-/* What the slots of one policy's templates are filled with. */
-struct policy_ctx {
-	const struct sandbox *sb;
-	const struct service *svc;	/* NULL: release-wide */
-	const char *network;		/* NULL: none */
-	const struct egress *e;		/* egress policies */
-	bool cluster_services;		/* DNS lookups of the namespace's */
-	const char *description;	/* service ingress */
+/* The keys of a rule's peers, by direction (ingress: from, egress: to). */
+static const char *const peer_keys[][PEER_UNKNOWN] = {
+	[PEER_ENDPOINTS] = { "fromEndpoints", "toEndpoints" },
+	[PEER_ENTITIES] = { "fromEntities", "toEntities" },
+	[PEER_CIDRS] = { "fromCIDR", "toCIDR" },
+	[PEER_FQDNS] = { NULL, "toFQDNs" },
 };
 
-static void write_network_label(struct buf *b, size_t indent,
-				const char *network)
-{
-	struct buf key = BUF_INIT;
+static const char *const direction_keys[NR_NET_DIRECTIONS] = {
+	[NET_INGRESS] = "ingress",
+	[NET_EGRESS] = "egress",
+	[NET_INGRESS_DENY] = "ingressDeny",
+	[NET_EGRESS_DENY] = "egressDeny",
+};
 
-	buf_addf(&key, NETWORK_LABEL_PREFIX "%s", network);
-	ytext_pair_quoted(b, indent, key.data, "true");
-	buf_release(&key);
+static bool is_egress(enum net_direction dir)
+{
+	return dir == NET_EGRESS || dir == NET_EGRESS_DENY;
 }
 
-/* The labels that scope a selector to the sandboxed pods of the release. */
-static void write_release_labels(struct buf *b, size_t indent,
-				 const struct sandbox *sb)
-{
-	if (sb->namespace)
-		ytext_pair_plain(b, indent, POD_NAMESPACE_LABEL,
-				 sb->namespace);
-	ytext_pair_quoted(b, indent, RELEASE_LABEL, sb->release);
-	ytext_pair_quoted(b, indent, SANDBOX_LABEL, "true");
-}
-
-/* The labels of one service's pods (and of one of its networks). */
-static void write_service_labels(struct buf *b, size_t indent,
-				 const struct policy_ctx *ctx)
-{
-	write_release_labels(b, indent, ctx->sb);
-	ytext_pair_plain(b, indent, SERVICE_LABEL, ctx->svc->name);
-	if (ctx->network)
-		write_network_label(b, indent, ctx->network);
-}
-
-/* "- port: "N"\n  protocol: P\n" */
-static void write_port_item(struct buf *b, size_t indent, unsigned port,
-			    enum protocol proto)
+static void write_key(struct buf *b, size_t indent, const char *key)
 {
 	ytext_indent(b, indent);
-	buf_addf(b, "- port: \"%u\"\n", port);
-	ytext_indent(b, indent + 2);
-	buf_addf(b, "protocol: %s\n", protocol_name(proto));
+	buf_addf(b, "%s:\n", key);
 }
 
-/* "- ports:" with one port, in a toPorts list. */
-static void write_ports_entry(struct buf *b, size_t indent, unsigned port,
-			      enum protocol proto)
+/*
+ * "matchLabels:" and a selector's labels, at indent; item: as a list
+ * item ("- matchLabels:" at indent - 2).
+ */
+static void write_match_labels(struct buf *b, size_t indent,
+			       const struct selector *sel, bool item)
 {
-	ytext_indent(b, indent);
-	buf_adds(b, "- ports:\n");
-	write_port_item(b, indent + 2, port, proto);
-}
+	size_t i;
 
-/* "*.example.com" -> "(?i)^[^.]+[.]example[.]com(:[0-9]+)?$" */
-static void add_host_regex(struct buf *b, const char *domain)
-{
-	buf_adds(b, "(?i)^");
-	for (; *domain; domain++) {
-		if (*domain == '.')
-			buf_adds(b, "[.]");
-		else if (*domain == '*')
-			buf_adds(b, "[^.]+");
+	if (item) {
+		ytext_indent(b, indent - 2);
+		buf_adds(b, "- matchLabels:\n");
+	} else {
+		write_key(b, indent, "matchLabels");
+	}
+	for (i = 0; i < sel->nr; i++) {
+		const struct requirement *r = &sel->reqs[i];
+		const char *key = r->key ? r->key : POD_NAMESPACE_LABEL;
+
+		if (r->op != OP_IN || r->values.nr != 1)
+			BUG("policy selector on %s is not an equality", key);
+		if (r->quoted)
+			ytext_pair_quoted(b, indent + 2, key,
+					  r->values.items[0]);
 		else
-			buf_addch(b, *domain);
-	}
-	buf_adds(b, "(:[0-9]+)?$");
-}
-
-static void write_dns_patterns(struct buf *b, size_t indent,
-			       const struct policy_ctx *ctx)
-{
-	const struct egress *e = ctx->e;
-	size_t i;
-
-	/* The namespace's names, one pattern per depth (see reach.h). */
-	for (i = 0; ctx->cluster_services && i < CLUSTER_DNS_DEPTHS; i++) {
-		char *pattern = cluster_dns_pattern(ctx->sb, (unsigned)i + 1);
-
-		ytext_item_quoted(b, indent, "matchPattern", pattern);
-		free(pattern);
-	}
-	for (i = 0; i < e->domains.nr; i++)
-		ytext_item_quoted(b, indent, "matchPattern",
-				  e->domains.items[i]);
-	if (egress_allows_world(e))
-		ytext_item_quoted(b, indent, "matchPattern", "*");
-}
-
-static bool allows_every_domain(const struct egress *e)
-{
-	return strlist_has(&e->domains, "*");
-}
-
-static void write_other_ports(struct buf *b, size_t indent,
-			      const struct egress *e)
-{
-	bool first = true;
-	size_t i;
-
-	for (i = 0; i < e->nr_ports; i++) {
-		if (e->ports[i].domain)
-			continue;
-		if (first) {
-			ytext_indent(b, indent);
-			buf_adds(b, "- ports:\n");
-			first = false;
-		}
-		write_port_item(b, indent + 2, e->ports[i].number,
-				e->ports[i].protocol);
+			ytext_pair_plain(b, indent + 2, key,
+					 r->values.items[0]);
 	}
 }
 
-static void write_quoted_items(struct buf *b, size_t indent,
-			       const struct strlist *items)
+static void write_names(struct buf *b, size_t indent,
+			const struct net_rule *r)
 {
 	size_t i;
 
-	for (i = 0; i < items->nr; i++) {
+	for (i = 0; i < r->names.nr; i++) {
 		ytext_indent(b, indent);
 		buf_adds(b, "- ");
-		ytext_quoted(b, items->items[i]);
+		if (r->names_quoted)
+			ytext_quoted(b, r->names.items[i]);
+		else
+			ytext_plain(b, r->names.items[i]);
 		buf_addch(b, '\n');
 	}
 }
 
-static void policy_slot(struct buf *b, const char *name, size_t name_len,
-			size_t indent, bool block, void *data);
-
-/* toFQDNs for the allowed domains, with their identity checks. */
-static void write_domain_rules(struct buf *b, size_t indent,
-			       const struct policy_ctx *ctx)
+/* A rule's peers: "KEY:" (the rule's first key) and the list under it. */
+static void write_peers(struct buf *b, size_t indent,
+			const struct net_rule *r, enum net_direction dir)
 {
-	const struct egress *e = ctx->e;
+	const char *key = r->peer < PEER_UNKNOWN ?
+		peer_keys[r->peer][is_egress(dir)] : NULL;
 	size_t i;
 
-	if (e->domains.nr) {
-		ytext_indent(b, indent);
-		buf_adds(b, "- toFQDNs:\n");
-		for (i = 0; i < e->domains.nr; i++)
-			ytext_item_quoted(b, indent + 2, "matchPattern",
-					  e->domains.items[i]);
-		if (!allows_every_domain(e))
-			ytext_template(b, template_rule_domain_identity,
-				       indent + 2, policy_slot, (void *)ctx);
-	}
-	/*
-	 * Ports with a domain are scoped to that domain by their own rule;
-	 * the domain may be allowed release-wide (plan.c checks it is
-	 * allowed), which also allows its DNS lookups.
-	 */
-	for (i = 0; i < e->nr_ports; i++) {
-		if (!e->ports[i].domain)
-			continue;
-		ytext_indent(b, indent);
-		buf_adds(b, "- toFQDNs:\n");
-		ytext_item_quoted(b, indent + 2, "matchPattern",
-				  e->ports[i].domain);
-		ytext_indent(b, indent + 2);
-		buf_adds(b, "toPorts:\n");
-		write_ports_entry(b, indent + 2, e->ports[i].number,
-				  e->ports[i].protocol);
-	}
-}
-
-static void write_list_rule(struct buf *b, size_t indent, const char *key,
-			    const struct strlist *items)
-{
-	if (!items->nr)
-		return;
-	ytext_indent(b, indent);
+	if (!key)
+		BUG("a peer the policies cannot write");
+	ytext_indent(b, indent - 2);
 	buf_addf(b, "- %s:\n", key);
-	write_quoted_items(b, indent + 2, items);
+	if (r->peer == PEER_ENDPOINTS) {
+		for (i = 0; i < r->nr_selectors; i++)
+			write_match_labels(b, indent + 2, &r->selectors[i],
+					   true);
+	} else if (r->peer == PEER_FQDNS) {
+		for (i = 0; i < r->names.nr; i++)
+			ytext_item_quoted(b, indent, "matchPattern",
+					  r->names.items[i]);
+	} else {
+		write_names(b, indent, r);
+	}
 }
 
-static void write_allowed_rules(struct buf *b, size_t indent,
-				const struct policy_ctx *ctx)
-{
-	write_domain_rules(b, indent, ctx);
-	write_list_rule(b, indent, "toEntities", &ctx->e->entities);
-	write_list_rule(b, indent, "toCIDR", &ctx->e->cidrs);
-}
-
-/* Egress to kube-dns, looking up only the allowed names. */
-static void write_kube_dns_rule(struct buf *b, size_t indent,
-				const struct policy_ctx *ctx)
-{
-	const struct egress *e = ctx->e;
-
-	if (ctx->cluster_services || e->domains.nr ||
-	    egress_allows_world(e))
-		ytext_template(b, template_rule_kube_dns, indent, policy_slot,
-			       (void *)ctx);
-}
-
-/* The first ingress rule's ports: the service's, when it lists ports. */
-static void write_ingress_ports(struct buf *b, size_t indent,
-				const struct service *svc)
+static void write_check(struct buf *b, size_t indent,
+			const struct net_ports *np)
 {
 	size_t i;
 
-	if (!svc->nr_ports)
+	switch (np->check) {
+	case CHECK_NONE:
+		break;
+	case CHECK_DNS:
+		write_key(b, indent, "rules");
+		write_key(b, indent + 2, "dns");
+		for (i = 0; i < np->names.nr; i++)
+			ytext_item_quoted(b, indent + 2, "matchPattern",
+					  np->names.items[i]);
+		break;
+	case CHECK_TLS_SNI:
+		write_key(b, indent, "serverNames");
+		for (i = 0; i < np->names.nr; i++) {
+			ytext_indent(b, indent);
+			buf_adds(b, "- ");
+			ytext_quoted(b, np->names.items[i]);
+			buf_addch(b, '\n');
+		}
+		break;
+	case CHECK_HTTP_HOST:
+		write_key(b, indent, "rules");
+		write_key(b, indent + 2, "http");
+		for (i = 0; i < np->names.nr; i++)
+			ytext_item_quoted(b, indent + 2, "host",
+					  np->names.items[i]);
+		break;
+	case CHECK_OTHER:
+		BUG("an L7 check the policies cannot write");
+	}
+}
+
+/* "toPorts:": each entry's ports, then its check. */
+static void write_to_ports(struct buf *b, size_t indent,
+			   const struct net_rule *r)
+{
+	size_t i, j;
+
+	if (!r->nr_to_ports)
 		return;
+	write_key(b, indent, "toPorts");
+	for (i = 0; i < r->nr_to_ports; i++) {
+		const struct net_ports *np = &r->to_ports[i];
+
+		ytext_indent(b, indent);
+		buf_adds(b, "- ports:\n");
+		for (j = 0; j < np->ports.nr; j++) {
+			ytext_indent(b, indent + 2);
+			buf_addf(b, "- port: \"%u\"\n",
+				 np->ports.items[j].number);
+			ytext_indent(b, indent + 4);
+			buf_addf(b, "protocol: %s\n",
+				 protocol_name(np->ports.items[j].protocol));
+		}
+		write_check(b, indent + 2, np);
+	}
+}
+
+/* ICMP echo requests (ping), over IPv4 and IPv6. */
+static void write_icmp_echo(struct buf *b, size_t indent)
+{
+	write_key(b, indent, "icmps");
 	ytext_indent(b, indent);
-	buf_adds(b, "toPorts:\n");
+	buf_adds(b, "- fields:\n");
+	ytext_indent(b, indent + 2);
+	buf_adds(b, "- type: 8\n");
+	ytext_indent(b, indent + 4);
+	buf_adds(b, "family: IPv4\n");
+	ytext_indent(b, indent + 2);
+	buf_adds(b, "- type: 128\n");
+	ytext_indent(b, indent + 4);
+	buf_adds(b, "family: IPv6\n");
+}
+
+/* One rule, a list item at indent. */
+static void write_rule(struct buf *b, size_t indent, const struct net_rule *r,
+		       enum net_direction dir)
+{
+	if (r->empty) {
+		ytext_indent(b, indent);
+		buf_adds(b, "- {}\n");
+		return;
+	}
+	write_peers(b, indent + 2, r, dir);
+	write_to_ports(b, indent + 2, r);
+	if (r->icmp_echo)
+		write_icmp_echo(b, indent + 2);
+}
+
+static void write_description(struct buf *b, size_t indent,
+			      const struct net_policy *p)
+{
 	ytext_indent(b, indent);
-	buf_adds(b, "- ports:\n");
-	for (i = 0; i < svc->nr_ports; i++)
-		write_port_item(b, indent + 2, svc->ports[i].number,
-				svc->ports[i].protocol);
+	if (p->description_named) {
+		buf_adds(b, "description: ");
+		ytext_quoted(b, p->description_named);
+		buf_addch(b, '\n');
+	} else if (strchr(p->description, '\n')) {
+		buf_adds(b, "description: |\n");
+		ytext_literal(b, indent + 2, p->description);
+	} else {
+		buf_addf(b, "description: %s\n", p->description);
+	}
+}
+
+static void write_spec(struct buf *b, size_t indent,
+		       const struct net_policy *p)
+{
+	size_t d, i;
+
+	write_description(b, indent, p);
+	if (p->nr_endpoints != 1)
+		BUG("a policy of the sandbox selects with one selector");
+	write_key(b, indent, "endpointSelector");
+	write_match_labels(b, indent + 2, &p->endpoints[0], false);
+	for (d = 0; d < NR_NET_DIRECTIONS; d++) {
+		if (!p->has[d])
+			continue;
+		write_key(b, indent, direction_keys[d]);
+		for (i = 0; i < p->nr_rules[d]; i++)
+			write_rule(b, indent, &p->rules[d][i],
+				   (enum net_direction)d);
+	}
 }
 
 static void policy_slot(struct buf *b, const char *name, size_t name_len,
 			size_t indent, bool block, void *data)
 {
-	const struct policy_ctx *ctx = data;
-
-#define SLOT(s) ytext_slot_is(name, name_len, s)
-	if (!block && SLOT("description") && ctx->description)
-		ytext_quoted(b, ctx->description);
-	else if (!block)
-		gen_unknown_slot(name, name_len);
-	else if (SLOT("release_labels"))
-		write_release_labels(b, indent, ctx->sb);
-	else if (SLOT("service_labels") && ctx->svc)
-		write_service_labels(b, indent, ctx);
-	else if (SLOT("network_labels")) {
-		write_release_labels(b, indent, ctx->sb);
-		if (ctx->network)
-			write_network_label(b, indent, ctx->network);
-	} else if (SLOT("kube_dns_rule") && ctx->e)
-		write_kube_dns_rule(b, indent, ctx);
-	else if (SLOT("dns_patterns") && ctx->e)
-		write_dns_patterns(b, indent, ctx);
-	else if (SLOT("allowed_rules") && ctx->e)
-		write_allowed_rules(b, indent, ctx);
-	else if (SLOT("server_names") && ctx->e)
-		write_quoted_items(b, indent, &ctx->e->domains);
-	else if (SLOT("http_hosts") && ctx->e) {
-		size_t i;
-
-		for (i = 0; i < ctx->e->domains.nr; i++) {
-			struct buf host = BUF_INIT;
-
-			add_host_regex(&host, ctx->e->domains.items[i]);
-			ytext_item_quoted(b, indent, "host", host.data);
-			buf_release(&host);
-		}
-	} else if (SLOT("other_ports") && ctx->e)
-		write_other_ports(b, indent, ctx->e);
-	else if (SLOT("to_ports") && ctx->svc)
-		write_ingress_ports(b, indent, ctx->svc);
-	else if (SLOT("allow_ingress_ports") && ctx->svc) {
-		size_t i;
-
-		for (i = 0; i < ctx->svc->allow_ingress.nr; i++)
-			write_port_item(b, indent,
-					ctx->svc->allow_ingress.items[i].number,
-					ctx->svc->allow_ingress.items[i].protocol);
-	}
+	if (block && ytext_slot_is(name, name_len, "spec"))
+		write_spec(b, indent, data);
 	else
 		gen_unknown_slot(name, name_len);
-#undef SLOT
-}
-
-static void sandbox_egress(struct gen *g)
-{
-	struct policy_ctx ctx = { g->sb, NULL, NULL, &g->sb->settings->egress,
-				  true, NULL };
-	char *name = gen_name(g, "sandbox-egress", NULL, NULL, NULL);
-
-	gen_write(g, template_policy_egress, name, "network-policy",
-		  policy_slot, &ctx);
-	free(name);
-}
-
-static void service_egress(struct gen *g, const struct service *svc)
-{
-	struct policy_ctx ctx = { g->sb, svc, NULL, &svc->egress, false,
-				  NULL };
-	char *name = gen_name(g, "svc", svc->name, "egress", NULL);
-
-	gen_write(g, template_policy_service_egress, name, "network-policy",
-		  policy_slot, &ctx);
-	free(name);
-}
-
-static void default_deny_ingress(struct gen *g)
-{
-	struct policy_ctx ctx = { g->sb, NULL, NULL, NULL, false, NULL };
-	char *name = gen_name(g, "sandbox-default-deny-ingress", NULL, NULL,
-			      NULL);
-
-	gen_write(g, template_policy_deny_ingress, name, "network-policy",
-		  policy_slot, &ctx);
-	free(name);
-}
-
-static void service_ingress(struct gen *g, const struct service *svc,
-			    const char *network)
-{
-	struct policy_ctx ctx = { g->sb, svc, network, NULL, false, NULL };
-	char *name = network ?
-		gen_name(g, "svc", svc->name, network, "ingress") :
-		gen_name(g, "svc", svc->name, "ingress", NULL);
-	struct buf description = BUF_INIT;
-
-	buf_addf(&description, "Allow ingress to workload \"%s\" from same "
-		 "sandbox%s%s%s.\nIf ports are specified, only those ports "
-		 "are exposed; otherwise all ports are allowed.\nAlways "
-		 "allow ICMP echo requests (ping).\n", svc->name,
-		 network ? " on network \"" : "", network ? network : "",
-		 network ? "\"" : "");
-	ctx.description = description.data;
-	gen_write(g, template_policy_service_ingress, name, "network-policy",
-		  policy_slot, &ctx);
-	buf_release(&description);
-	free(name);
-}
-
-static void service_isolate(struct gen *g, const struct service *svc)
-{
-	struct policy_ctx ctx = { g->sb, svc, NULL, NULL, false, NULL };
-	char *name = gen_name(g, "svc", svc->name, "isolate", NULL);
-
-	gen_write(g, template_policy_isolate, name, "network-policy",
-		  policy_slot, &ctx);
-	free(name);
-}
-
-static void service_allow_ingress(struct gen *g, const struct service *svc)
-{
-	struct policy_ctx ctx = { g->sb, svc, NULL, NULL, false, NULL };
-	char *name = gen_name(g, "svc", svc->name, "open-ports", NULL);
-	struct buf description = BUF_INIT;
-
-	buf_addf(&description, "Allow ingress to workload \"%s\" from anyone "
-		 "(every entity: the\ninternet and the cluster) on the ports "
-		 "it opens with allow-ingress,\nand nothing else.\n",
-		 svc->name);
-	ctx.description = description.data;
-	gen_write(g, template_policy_service_allow_ingress, name,
-		  "network-policy", policy_slot, &ctx);
-	buf_release(&description);
-	free(name);
 }
 
 void policy_generate(struct gen *g)
 {
-	const struct sandbox *sb = g->sb;
-	size_t i, j;
+	struct net_policies ps = { 0 };
+	size_t i;
 
-	sandbox_egress(g);
-	default_deny_ingress(g);
-	for (i = 0; i < sb->nr; i++) {
-		const struct service *svc = &sb->services[i];
+	netbuild_release(g->sb, &ps);
+	netbuild_services(g->sb, g->set, &ps);
+	for (i = 0; i < ps.nr; i++) {
+		const struct net_policy *p = &ps.items[i];
+		char *name = gen_name(g, p->name_parts[0], p->name_parts[1],
+				      p->name_parts[2], p->name_parts[3]);
 
-		if (svc->set != g->set)
-			continue;
-		if (!egress_is_empty(&svc->egress) && !svc->isolated)
-			service_egress(g, svc);
-		if (svc->isolated) {
-			service_isolate(g, svc);
-		} else if (!sb->uses_networks) {
-			service_ingress(g, svc, NULL);
-		} else {
-			for (j = 0; j < svc->networks.nr; j++)
-				service_ingress(g, svc,
-						svc->networks.items[j]);
-		}
-		if (svc->allow_ingress.nr && !svc->isolated)
-			service_allow_ingress(g, svc);
+		gen_write(g, template_policy, name, "network-policy",
+			  policy_slot, (void *)p);
+		free(name);
 	}
+	net_policies_release(&ps);
 }

@@ -150,11 +150,12 @@ static void digest_dns_configs(struct sandbox *sb)
 /* --explain: what the sandbox allows, instead of the stream. */
 static void write_explanation(const struct sandbox *sb,
 			      const struct pod_templates *pts,
+			      const struct chart_policies *cps,
 			      enum output_form form, struct output *o)
 {
 	struct buf text = BUF_INIT;
 
-	explain_write(&text, sb, pts, form);
+	explain_write(&text, sb, pts, cps, form);
 	output_add(o, text.data, text.len);
 	output_flush(o);
 	buf_release(&text);
@@ -203,7 +204,7 @@ int postrender_to(const struct settings *st, char *input, size_t len,
 	if (sink) {
 		output_init(&o, sink, data);
 		if (st->output != OUTPUT_STREAM)
-			write_explanation(&sb, &pts, st->output, &o);
+			write_explanation(&sb, &pts, &cps, st->output, &o);
 		else {
 			if (sandboxed)
 				digest_dns_configs(&sb);

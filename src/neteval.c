@@ -1,0 +1,547 @@
+/*
+ * neteval — the network evaluator (see neteval.h).
+ */
+#include "neteval.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "chartpolicy.h"
+
+void net_model_init(struct net_model *m, const struct sandbox *sb,
+		    const struct pod_templates *pts,
+		    const struct chart_policies *cps)
+{
+	size_t alloc = 0, i, j;
+	int set;
+
+	memset(m, 0, sizeof(*m));
+	m->sb = sb;
+	netbuild_release(sb, &m->own);
+	for (set = 0; set < NR_POD_SETS; set++)
+		if (sb->has_set[set])
+			netbuild_services(sb, (enum pod_set)set, &m->own);
+	for (i = 0; i < m->own.nr; i++) {
+		m->all = xgrow(m->all, sizeof(*m->all), m->nr + 1, &alloc);
+		m->all[m->nr++] = &m->own.items[i];
+	}
+	for (i = 0; cps && i < cps->nr; i++) {
+		const struct chart_policy *cp = &cps->items[i];
+
+		if (!cp->keep || !chart_policy_in_namespace(cp, sb))
+			continue;
+		for (j = 0; j < cp->net.nr; j++) {
+			m->all = xgrow(m->all, sizeof(*m->all), m->nr + 1,
+				       &alloc);
+			m->all[m->nr++] = &cp->net.items[j];
+		}
+	}
+	m->pods = xcalloc(sb->nr ? sb->nr : 1, sizeof(*m->pods));
+	for (i = 0; i < pts->nr; i++) {
+		const struct pod_template *pt = &pts->items[i];
+
+		if (!pt->opted_out && pt->service != NO_SERVICE &&
+		    pt->service < sb->nr && !m->pods[pt->service])
+			m->pods[pt->service] = pt;
+	}
+	for (i = 0; i < sb->nr; i++)
+		if (!m->pods[i])
+			BUG("service %s has no pod template",
+			    sb->services[i].name);
+}
+
+void net_model_release(struct net_model *m)
+{
+	net_policies_release(&m->own);
+	free(m->all);
+	free(m->pods);
+	memset(m, 0, sizeof(*m));
+}
+
+/* --- matching ------------------------------------------------------------ */
+
+static bool selects_pod(const struct net_model *m,
+			const struct selector *sels, size_t nr, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (selector_selects(&sels[i], m->pods[k], m->sb))
+			return true;
+	return false;
+}
+
+static bool policy_selects(const struct net_model *m,
+			   const struct net_policy *p, size_t k)
+{
+	return selects_pod(m, p->endpoints, p->nr_endpoints, k);
+}
+
+static bool has_entity(const struct net_rule *r, const char *a,
+		       const char *b)
+{
+	return strlist_has(&r->names, a) || (b && strlist_has(&r->names, b));
+}
+
+/* r's peers include the pods of service k. */
+static bool rule_matches_pod(const struct net_model *m,
+			     const struct net_rule *r, size_t k)
+{
+	if (r->empty)
+		return false;
+	switch (r->peer) {
+	case PEER_ENDPOINTS:
+		return selects_pod(m, r->selectors, r->nr_selectors, k);
+	case PEER_ENTITIES:
+		return has_entity(r, "all", "cluster");
+	case PEER_CIDRS:
+	case PEER_FQDNS:
+		return false;
+	case PEER_UNKNOWN:
+		break;
+	}
+	return true;
+}
+
+/* r has a DNS-checked port. */
+static bool checks_dns(const struct net_rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_to_ports; i++)
+		if (r->to_ports[i].check == CHECK_DNS)
+			return true;
+	return false;
+}
+
+/* The sandbox's own rule to kube-dns (netbuild.c writes no other so). */
+static bool own_dns_rule(const struct net_policy *p, const struct net_rule *r)
+{
+	return p->origin != ORIGIN_CHART && checks_dns(r);
+}
+
+/* A deny rule to every entity, on every port: nothing passes. */
+static bool denies_everything(const struct net_rule *r)
+{
+	return r->peer == PEER_ENTITIES && !r->nr_to_ports &&
+	       has_entity(r, "all", NULL);
+}
+
+static void add_new(struct strlist *l, const char *s)
+{
+	if (!strlist_has(l, s))
+		strlist_add(l, s, strlen(s));
+}
+
+/* --- between services ---------------------------------------------------- */
+
+/* What one side (one pod's egress, or ingress) lets pass to or from a peer. */
+struct side {
+	bool enforced;		/* some policy has rules of the direction */
+	bool all_ports;
+	struct port_list ports;
+	bool icmp_echo;
+	bool by_pods;		/* some rule naming pods admits the peer */
+	bool by_entities;	/* some rule naming entities admits it */
+	bool denied;		/* a deny without ports matches the peer */
+	struct port_list denied_ports;
+};
+
+/* What r opens: every port (and ICMP), its ports, or ICMP echo. */
+static void side_open(struct side *s, const struct net_rule *r)
+{
+	size_t i, j;
+
+	if (!r->nr_to_ports) {
+		s->icmp_echo = true;
+		if (!r->icmp_echo)
+			s->all_ports = true;
+		return;
+	}
+	if (r->icmp_echo)
+		s->icmp_echo = true;
+	for (i = 0; i < r->nr_to_ports; i++) {
+		const struct port_list *pl = &r->to_ports[i].ports;
+
+		if (!pl->nr)
+			s->all_ports = true;
+		for (j = 0; j < pl->nr; j++)
+			port_list_add(&s->ports, pl->items[j].number,
+				      pl->items[j].protocol);
+	}
+}
+
+static void side_deny(struct side *s, const struct net_rule *r)
+{
+	size_t i, j;
+
+	if (!r->nr_to_ports) {
+		s->denied = true;
+		return;
+	}
+	for (i = 0; i < r->nr_to_ports; i++) {
+		const struct port_list *pl = &r->to_ports[i].ports;
+
+		if (!pl->nr)
+			s->denied = true;
+		for (j = 0; j < pl->nr; j++)
+			port_list_add(&s->denied_ports, pl->items[j].number,
+				      pl->items[j].protocol);
+	}
+}
+
+static void add_kept(struct strlist *kept, const struct net_policy *p)
+{
+	if (p->origin == ORIGIN_CHART)
+		add_new(kept, p->name_parts[0]);
+}
+
+/*
+ * The side of service self towards peer: its policies' rules of
+ * direction allow (and its deny), networks and kept policies that admit
+ * noted in r.
+ */
+static void side_collect(const struct net_model *m, size_t self, size_t peer,
+			 enum net_direction allow, enum net_direction deny,
+			 struct side *s, struct pair_reach *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->nr; i++) {
+		const struct net_policy *p = m->all[i];
+
+		if (!policy_selects(m, p, self))
+			continue;
+		s->enforced |= p->has[allow] || p->has[deny];
+		for (j = 0; j < p->nr_rules[allow]; j++) {
+			const struct net_rule *rule = &p->rules[allow][j];
+
+			if (own_dns_rule(p, rule) ||
+			    !rule_matches_pod(m, rule, peer))
+				continue;
+			side_open(s, rule);
+			if (rule->peer == PEER_ENTITIES)
+				s->by_entities = true;
+			else
+				s->by_pods = true;
+			if (p->network)
+				add_new(&r->networks, p->network);
+			add_kept(&r->kept, p);
+		}
+		for (j = 0; j < p->nr_rules[deny]; j++)
+			if (rule_matches_pod(m, &p->rules[deny][j], peer))
+				side_deny(s, &p->rules[deny][j]);
+	}
+	if (!s->enforced) {
+		s->all_ports = true;
+		s->icmp_echo = true;
+	}
+}
+
+/* A port of a passes b: b holds it, or ANY (TCP and UDP) of its number. */
+static bool port_passes(const struct port_list *b, unsigned number,
+			enum protocol protocol)
+{
+	return port_list_has(b, number, protocol) ||
+	       ((protocol == PROTOCOL_TCP || protocol == PROTOCOL_UDP) &&
+		port_list_has(b, number, PROTOCOL_ANY));
+}
+
+/* The ports of a that b lets pass too, less the denied ones. */
+static void intersect(struct port_list *out, const struct side *a,
+		      const struct side *b, const struct port_list *denied)
+{
+	size_t i;
+
+	for (i = 0; i < a->ports.nr; i++) {
+		const struct service_port *sp = &a->ports.items[i];
+
+		if ((b->all_ports || port_passes(&b->ports, sp->number,
+						 sp->protocol)) &&
+		    !port_passes(denied, sp->number, sp->protocol))
+			port_list_add(out, sp->number, sp->protocol);
+	}
+}
+
+void net_reach_between(const struct net_model *m, size_t from, size_t to,
+		       struct pair_reach *out)
+{
+	struct side e = { 0 }, in = { 0 };
+	struct port_list denied = { 0 };
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	side_collect(m, from, to, NET_EGRESS, NET_EGRESS_DENY, &e, out);
+	side_collect(m, to, from, NET_INGRESS, NET_INGRESS_DENY, &in, out);
+	if (!e.denied && !in.denied) {
+		for (i = 0; i < e.denied_ports.nr; i++)
+			port_list_add(&denied, e.denied_ports.items[i].number,
+				      e.denied_ports.items[i].protocol);
+		for (i = 0; i < in.denied_ports.nr; i++)
+			port_list_add(&denied,
+				      in.denied_ports.items[i].number,
+				      in.denied_ports.items[i].protocol);
+		/* (Every port but the denied ones reads as every port.) */
+		out->all_ports = e.all_ports && in.all_ports;
+		if (!out->all_ports && in.all_ports)
+			intersect(&out->ports, &e, &in, &denied);
+		else if (!out->all_ports)
+			intersect(&out->ports, &in, &e, &denied);
+		out->icmp_echo = e.icmp_echo && in.icmp_echo;
+		out->any = out->all_ports || out->ports.nr || out->icmp_echo;
+		out->open_only = in.by_entities && !in.by_pods &&
+				 in.enforced;
+	}
+	if (!out->any) {
+		strlist_release(&out->networks);
+		strlist_release(&out->kept);
+		out->open_only = false;
+	}
+	port_list_release(&denied);
+	port_list_release(&e.ports);
+	port_list_release(&e.denied_ports);
+	port_list_release(&in.ports);
+	port_list_release(&in.denied_ports);
+}
+
+void pair_reach_release(struct pair_reach *r)
+{
+	port_list_release(&r->ports);
+	strlist_release(&r->networks);
+	strlist_release(&r->kept);
+	memset(r, 0, sizeof(*r));
+}
+
+/* --- outside the release ------------------------------------------------- */
+
+/* Service k's pods may send nothing: a deny to every entity selects them. */
+static bool egress_denied(const struct net_model *m, size_t k)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->nr; i++) {
+		const struct net_policy *p = m->all[i];
+
+		if (!policy_selects(m, p, k))
+			continue;
+		for (j = 0; j < p->nr_rules[NET_EGRESS_DENY]; j++)
+			if (denies_everything(&p->rules[NET_EGRESS_DENY][j]))
+				return true;
+	}
+	return false;
+}
+
+static void add_allow(struct allows *out, enum allow_kind kind,
+		      const struct net_policy *p, char *const *names,
+		      size_t nr, unsigned port, enum protocol protocol,
+		      enum net_check check)
+{
+	struct allow *a;
+
+	out->items = xgrow(out->items, sizeof(*out->items), out->nr + 1,
+			   &out->alloc);
+	a = &out->items[out->nr++];
+	a->kind = kind;
+	a->policy = p;
+	a->names = names;
+	a->nr_names = nr;
+	a->port = port;
+	a->protocol = protocol;
+	a->check = check;
+}
+
+/* r's allowances towards names, one per port. */
+static void add_rule_allows(struct allows *out, enum allow_kind kind,
+			    const struct net_policy *p,
+			    const struct net_rule *r, char *const *names,
+			    size_t nr)
+{
+	size_t i, j;
+
+	if (!r->nr_to_ports)
+		add_allow(out, kind, p, names, nr, 0, PROTOCOL_ANY,
+			  CHECK_NONE);
+	for (i = 0; i < r->nr_to_ports; i++) {
+		const struct net_ports *np = &r->to_ports[i];
+
+		if (!np->ports.nr)
+			add_allow(out, kind, p, names, nr, 0, PROTOCOL_ANY,
+				  np->check);
+		for (j = 0; j < np->ports.nr; j++)
+			add_allow(out, kind, p, names, nr,
+				  np->ports.items[j].number,
+				  np->ports.items[j].protocol, np->check);
+	}
+}
+
+static void rule_egress(struct allows *out, const struct net_policy *p,
+			const struct net_rule *r)
+{
+	size_t i;
+
+	if (r->empty || own_dns_rule(p, r))
+		return;
+	switch (r->peer) {
+	case PEER_ENDPOINTS:
+		/* The sandbox's own rules to pods name the release's. */
+		if (p->origin == ORIGIN_CHART)
+			add_rule_allows(out, ALLOW_PODS, p, r, NULL, 0);
+		break;
+	case PEER_FQDNS:
+		add_rule_allows(out, ALLOW_DOMAINS, p, r, r->names.items,
+				r->names.nr);
+		break;
+	case PEER_ENTITIES:
+	case PEER_CIDRS:
+		for (i = 0; i < r->names.nr; i++)
+			add_rule_allows(out, r->peer == PEER_ENTITIES ?
+					ALLOW_ENTITY : ALLOW_CIDR, p, r,
+					&r->names.items[i], 1);
+		break;
+	case PEER_UNKNOWN:
+		add_rule_allows(out, ALLOW_ANYTHING, p, r, NULL, 0);
+		break;
+	}
+}
+
+void net_egress(const struct net_model *m, size_t k, struct allows *out)
+{
+	size_t i, j;
+
+	if (egress_denied(m, k))
+		return;
+	for (i = 0; i < m->nr; i++) {
+		const struct net_policy *p = m->all[i];
+
+		if (!policy_selects(m, p, k))
+			continue;
+		for (j = 0; j < p->nr_rules[NET_EGRESS]; j++)
+			rule_egress(out, p, &p->rules[NET_EGRESS][j]);
+	}
+}
+
+void allows_release(struct allows *a)
+{
+	free(a->items);
+	memset(a, 0, sizeof(*a));
+}
+
+/* --- DNS ----------------------------------------------------------------- */
+
+/*
+ * Entities whose L3 allow reaches kube-dns (cluster, host, all), or adds
+ * the "*" pattern (world: CONTRACT.md, Fail closed).
+ */
+static bool lifts_dns_filtering(const char *entity)
+{
+	return !strcmp(entity, "cluster") || !strcmp(entity, "host") ||
+	       !strcmp(entity, "all") || !strcmp(entity, "world");
+}
+
+/* A selector of a kept policy's rule may select kube-dns's pods. */
+static bool may_select_kube_dns(const struct selector *sel)
+{
+	size_t i;
+
+	if (sel->opaque)
+		return true;
+	for (i = 0; i < sel->nr; i++) {
+		const struct requirement *req = &sel->reqs[i];
+
+		if (req->key)
+			continue;
+		if (req->op == OP_IN &&
+		    !strlist_has(&req->values, "kube-system"))
+			return false;
+		if (req->op == OP_NOT_IN &&
+		    strlist_has(&req->values, "kube-system"))
+			return false;
+	}
+	return true;
+}
+
+/* What in an unchecked (L3) rule r lifts the DNS filtering. */
+static void rule_lifts(struct dns_reach *out, const struct net_policy *p,
+		       const struct net_rule *r)
+{
+	size_t i;
+
+	if (r->empty || checks_dns(r))
+		return;
+	if (r->peer == PEER_ENTITIES) {
+		for (i = 0; i < r->names.nr; i++)
+			if (lifts_dns_filtering(r->names.items[i]))
+				add_new(&out->lifted_by, r->names.items[i]);
+		return;
+	}
+	if (p->origin != ORIGIN_CHART)
+		return;
+	if (r->peer == PEER_UNKNOWN) {
+		add_new(&out->lifted_by_kept, p->name_parts[0]);
+		return;
+	}
+	for (i = 0; r->peer == PEER_ENDPOINTS && i < r->nr_selectors; i++)
+		if (may_select_kube_dns(&r->selectors[i])) {
+			add_new(&out->lifted_by_kept, p->name_parts[0]);
+			return;
+		}
+}
+
+static void rule_dns(struct dns_reach *out, const struct net_rule *r)
+{
+	size_t i, j, d;
+
+	for (i = 0; i < r->nr_to_ports; i++) {
+		const struct net_ports *np = &r->to_ports[i];
+
+		if (np->check != CHECK_DNS)
+			continue;
+		for (j = 0; j < np->names.nr; j++) {
+			const char *name = np->names.items[j];
+			bool cluster = false;
+
+			for (d = 0; d < CLUSTER_DNS_DEPTHS; d++)
+				cluster |= !strcmp(name,
+						   out->cluster_patterns[d]);
+			if (cluster)
+				out->cluster = true;
+			else
+				add_new(&out->names, name);
+		}
+	}
+}
+
+void net_dns(const struct net_model *m, size_t k, struct dns_reach *out)
+{
+	size_t i, j;
+	unsigned d;
+
+	memset(out, 0, sizeof(*out));
+	for (d = 0; d < CLUSTER_DNS_DEPTHS; d++)
+		out->cluster_patterns[d] = cluster_dns_pattern(m->sb, d + 1);
+	if (egress_denied(m, k))
+		return;
+	for (i = 0; i < m->nr; i++) {
+		const struct net_policy *p = m->all[i];
+
+		if (!policy_selects(m, p, k))
+			continue;
+		for (j = 0; j < p->nr_rules[NET_EGRESS]; j++) {
+			rule_dns(out, &p->rules[NET_EGRESS][j]);
+			rule_lifts(out, p, &p->rules[NET_EGRESS][j]);
+		}
+	}
+}
+
+void dns_reach_release(struct dns_reach *d)
+{
+	unsigned i;
+
+	for (i = 0; i < CLUSTER_DNS_DEPTHS; i++)
+		free(d->cluster_patterns[i]);
+	strlist_release(&d->names);
+	strlist_release(&d->lifted_by);
+	strlist_release(&d->lifted_by_kept);
+	memset(d, 0, sizeof(*d));
+}
