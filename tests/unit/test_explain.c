@@ -1,7 +1,7 @@
 /*
- * test_explain — tests of src/reach.c and src/explain*.c on sandbox models
- * built by hand: who may reach whom (a table over networks, ports and
- * isolation), the egress rules policy.c would emit, DNS names and what
+ * test_explain — tests of src/neteval.c and src/explain*.c on sandbox
+ * models built by hand: who may reach whom (a table over networks, ports
+ * and isolation), the egress rules the policies hold, DNS names and what
  * lifts their filtering, and what explain says about kept chart policies
  * and the Services that expose pods outside the cluster (fields only the
  * plan fills, so only a hand-made model reaches them here). Agreement
@@ -10,7 +10,8 @@
 #include "unit.h"
 #include "buf.h"
 #include "explain.h"
-#include "reach.h"
+#include "neteval.h"
+#include "vocab.h"
 
 #include <stdbool.h>
 
@@ -75,46 +76,111 @@ static void model_init(struct model *m)
 	m->sb.prefix = xstrdup("agentenv-r");
 }
 
+/*
+ * A pod template per service, with the labels the plan decides for its
+ * pods (release, sandbox, service, networks): the evaluator's endpoints.
+ */
+static void model_pods(struct model *m)
+{
+	size_t i, j;
+
+	pod_templates_release(&m->pts);
+	for (i = 0; i < m->sb.nr; i++) {
+		const struct service *svc = &m->sb.services[i];
+		struct pod_template *pt;
+		struct pod_decisions *d;
+		size_t n = 0;
+
+		m->pts.items = xgrow(m->pts.items, sizeof(*m->pts.items),
+				     m->pts.nr + 1, &m->pts.alloc);
+		pt = &m->pts.items[m->pts.nr++];
+		memset(pt, 0, sizeof(*pt));
+		pt->service = i;
+		d = &pt->decided;
+		d->labels = xcalloc(2 * (3 + svc->networks.nr),
+				    sizeof(*d->labels));
+		d->labels[n++] = xstrdup(RELEASE_LABEL);
+		d->labels[n++] = xstrdup(m->sb.release);
+		d->labels[n++] = xstrdup(SANDBOX_LABEL);
+		d->labels[n++] = xstrdup("true");
+		d->labels[n++] = xstrdup(SERVICE_LABEL);
+		d->labels[n++] = xstrdup(svc->name);
+		for (j = 0; j < svc->networks.nr; j++) {
+			struct buf key = BUF_INIT;
+
+			buf_addf(&key, NETWORK_LABEL_PREFIX "%s",
+				 svc->networks.items[j]);
+			d->labels[n++] = buf_detach(&key, NULL);
+			d->labels[n++] = xstrdup("true");
+		}
+		d->labels_nr = n / 2;
+	}
+}
+
+/* explain_write() of the model as it stands. */
+static void model_explain(struct model *m, struct buf *out,
+			  enum output_form form)
+{
+	model_pods(m);
+	explain_write(out, &m->sb, &m->pts, NULL, form);
+}
+
+/* The evaluator over the model as it stands. */
+static void model_net(struct model *m, struct net_model *net)
+{
+	model_pods(m);
+	net_model_init(net, &m->sb, &m->pts, NULL);
+}
+
+/* "none", "all", "ports", "open": what r amounts to. */
+static const char *reach_word(const struct pair_reach *r)
+{
+	return !r->any ? "none" : r->all_ports ? "all" :
+	       r->open_only ? "open" : "ports";
+}
+
 static void model_release(struct model *m)
 {
+	pod_templates_release(&m->pts);
 	sandbox_release(&m->sb);
 	settings_release(&m->st);
 }
 
-/* --- reach_between ------------------------------------------------------- */
+/* --- net_reach_between --------------------------------------------------- */
 
 struct reach_case {
 	const char *from_networks, *to_networks;	/* "" : none */
 	bool other_networks;	/* a third service puts networks in use */
 	bool from_isolated, to_isolated;
 	bool to_ports;
-	enum reach_kind want;
+	const char *want;		/* reach_word() */
 	const char *via;		/* the networks, joined with ' ' */
 };
 
 static const struct reach_case reach_cases[] = {
 	/* No networks in the release: everyone, ports if listed. */
-	{ "", "", false, false, false, false, REACH_ALL_PORTS, "" },
-	{ "", "", false, false, false, true, REACH_PORTS, "" },
+	{ "", "", false, false, false, false, "all", "" },
+	{ "", "", false, false, false, true, "ports", "" },
 	/* Networks: only through a shared one. */
-	{ "a", "a", false, false, false, false, REACH_ALL_PORTS, "a" },
-	{ "a b", "b c", false, false, false, true, REACH_PORTS, "b" },
-	{ "a b", "b a", false, false, false, false, REACH_ALL_PORTS, "b a" },
-	{ "a", "b", false, false, false, false, REACH_NONE, "" },
-	{ "", "a", false, false, false, false, REACH_NONE, "" },
-	{ "a", "", false, false, false, false, REACH_NONE, "" },
+	{ "a", "a", false, false, false, false, "all", "a" },
+	{ "a b", "b c", false, false, false, true, "ports", "b" },
+	{ "a b", "b a", false, false, false, false, "all", "b a" },
+	{ "a", "b", false, false, false, false, "none", "" },
+	{ "", "a", false, false, false, false, "none", "" },
+	{ "a", "", false, false, false, false, "none", "" },
 	/* Networks used elsewhere: a service on none admits nobody. */
-	{ "", "", true, false, false, false, REACH_NONE, "" },
+	{ "", "", true, false, false, false, "none", "" },
 	/* Isolation beats everything, both ways. */
-	{ "", "", false, true, false, false, REACH_NONE, "" },
-	{ "", "", false, false, true, true, REACH_NONE, "" },
-	{ "a", "a", false, false, true, false, REACH_NONE, "" },
+	{ "", "", false, true, false, false, "none", "" },
+	{ "", "", false, false, true, true, "none", "" },
+	{ "a", "a", false, false, true, false, "none", "" },
 };
 
 START_TEST(test_reach_between)
 {
 	const struct reach_case *c = &reach_cases[_i];
-	struct strlist via = { 0 };
+	struct net_model net;
+	struct pair_reach r;
 	struct buf joined = BUF_INIT;
 	struct service *from, *to;
 	struct model m;
@@ -131,12 +197,16 @@ START_TEST(test_reach_between)
 	to->isolated = c->to_isolated;
 	if (c->to_ports)
 		add_service_port(to, 80);
-	ck_assert_int_eq(reach_between(&m.sb, from, to, &via, NULL), c->want);
-	for (i = 0; i < via.nr; i++)
-		buf_addf(&joined, "%s%s", i ? " " : "", via.items[i]);
+	model_net(&m, &net);
+	net_reach_between(&net, 0, 1, &r);
+	ck_assert_str_eq(reach_word(&r), c->want);
+	ck_assert_int_eq(r.icmp_echo, r.any && !r.open_only);
+	for (i = 0; i < r.networks.nr; i++)
+		buf_addf(&joined, "%s%s", i ? " " : "", r.networks.items[i]);
 	ck_assert_str_eq(joined.data, c->via);
 	buf_release(&joined);
-	strlist_release(&via);
+	pair_reach_release(&r);
+	net_model_release(&net);
 	model_release(&m);
 }
 END_TEST
@@ -149,28 +219,29 @@ END_TEST
 struct open_case {
 	const char *from_networks, *to_networks;
 	bool to_ports, from_isolated;
-	enum reach_kind want;
-	const char *ports;		/* the ports reach_between lists */
+	const char *want;		/* reach_word() */
+	const char *ports;		/* the ports it lists */
 };
 
 static const struct open_case open_cases[] = {
 	/* Admitted on every port: nothing to add. */
-	{ "", "", false, false, REACH_ALL_PORTS, "" },
+	{ "", "", false, false, "all", "" },
 	/* Admitted on its ports: the open ones follow, no repeats. */
-	{ "", "", true, false, REACH_PORTS, "80/TCP 2222/TCP 60000/UDP" },
-	{ "a", "a", true, false, REACH_PORTS, "80/TCP 2222/TCP 60000/UDP" },
+	{ "", "", true, false, "ports", "80/TCP 2222/TCP 60000/UDP" },
+	{ "a", "a", true, false, "ports", "80/TCP 2222/TCP 60000/UDP" },
 	/* Not admitted (no shared network): the open ports alone. */
-	{ "a", "b", false, false, REACH_OPEN_PORTS, "2222/TCP 60000/UDP" },
-	{ "a", "b", true, false, REACH_OPEN_PORTS,
+	{ "a", "b", false, false, "open", "2222/TCP 60000/UDP" },
+	{ "a", "b", true, false, "open",
 	  "2222/TCP 80/TCP 60000/UDP" },
 	/* An isolated sender sends nothing. */
-	{ "a", "b", false, true, REACH_NONE, "" },
+	{ "a", "b", false, true, "none", "" },
 };
 
 START_TEST(test_reach_open_ports)
 {
 	const struct open_case *c = &open_cases[_i];
-	struct port_list ports = { 0 };
+	struct net_model net;
+	struct pair_reach r;
 	struct buf joined = BUF_INIT;
 	struct service *from, *to;
 	struct model m;
@@ -194,20 +265,22 @@ START_TEST(test_reach_open_ports)
 		port_list_add(&to->allow_ingress, 2222, PROTOCOL_TCP);
 		port_list_add(&to->allow_ingress, 60000, PROTOCOL_UDP);
 	}
-	ck_assert_int_eq(reach_between(&m.sb, from, to, NULL, &ports),
-			 c->want);
-	for (i = 0; i < ports.nr; i++)
+	model_net(&m, &net);
+	net_reach_between(&net, 0, 1, &r);
+	ck_assert_str_eq(reach_word(&r), c->want);
+	for (i = 0; i < r.ports.nr; i++)
 		buf_addf(&joined, "%s%u/%s", i ? " " : "",
-			 ports.items[i].number,
-			 protocol_name(ports.items[i].protocol));
+			 r.ports.items[i].number,
+			 protocol_name(r.ports.items[i].protocol));
 	ck_assert_str_eq(joined.data, c->ports);
 	buf_release(&joined);
-	port_list_release(&ports);
+	pair_reach_release(&r);
+	net_model_release(&net);
 	model_release(&m);
 }
 END_TEST
 
-/* --- reach_egress and reach_dns ------------------------------------------ */
+/* --- net_egress and net_dns ---------------------------------------------- */
 
 static void describe(struct buf *b, const struct allows *al)
 {
@@ -216,7 +289,8 @@ static void describe(struct buf *b, const struct allows *al)
 	for (i = 0; i < al->nr; i++) {
 		const struct allow *a = &al->items[i];
 
-		buf_addf(b, "%s%s:", a->own ? "own " : "", a->kind ==
+		buf_addf(b, "%s%s:", a->policy->origin == ORIGIN_SERVICE ?
+			 "own " : "", a->kind ==
 			 ALLOW_DOMAINS ? "fqdn" : a->kind == ALLOW_ENTITY ?
 			 "entity" : "cidr");
 		for (j = 0; j < a->nr_names; j++)
@@ -236,6 +310,7 @@ START_TEST(test_egress_as_policy_emits_it)
 	struct allows al = { 0 };
 	struct buf b = BUF_INIT;
 	struct dns_reach dns;
+	struct net_model net;
 
 	model_init(&m);
 	add_items(&m.st.egress.domains, "a.org");
@@ -254,25 +329,26 @@ START_TEST(test_egress_as_policy_emits_it)
 	off = add_service(&m, "off", "");
 	add_items(&off->egress.domains, "b.org");
 	off->isolated = true;
+	model_net(&m, &net);
 
-	reach_egress(&m.sb, svc, &al);
+	net_egress(&net, 0, &al);
 	describe(&b, &al);
 	ck_assert_str_eq(b.data, "fqdn:a.org@443+sni;fqdn:a.org@80+host;"
 			 "fqdn:a.org@22;fqdn:a.org@8443;cidr:10.0.0.0/8;"
 			 "own fqdn:*;own entity:host;");
 	allows_release(&al);
 	buf_reset(&b);
-	reach_egress(&m.sb, quiet, &al);
+	net_egress(&net, 1, &al);
 	describe(&b, &al);
 	ck_assert_str_eq(b.data, "fqdn:a.org@443+sni;fqdn:a.org@80+host;"
 			 "fqdn:a.org@22;fqdn:a.org@8443;cidr:10.0.0.0/8;"
 			 "own fqdn:a.org@2222;");
 	allows_release(&al);
-	reach_egress(&m.sb, off, &al);
+	net_egress(&net, 2, &al);
 	ck_assert_uint_eq(al.nr, 0);
 	allows_release(&al);
 
-	reach_dns(&m.sb, svc, &dns);
+	net_dns(&net, 0, &dns);
 	ck_assert(dns.cluster);
 	ck_assert_str_eq(dns.cluster_patterns[0], "*.ns.svc.cluster.local");
 	ck_assert_str_eq(dns.cluster_patterns[1], "*.*.ns.svc.cluster.local");
@@ -284,11 +360,12 @@ START_TEST(test_egress_as_policy_emits_it)
 	ck_assert_uint_eq(dns.lifted_by.nr, 1);
 	ck_assert_str_eq(dns.lifted_by.items[0], "host");
 	dns_reach_release(&dns);
-	reach_dns(&m.sb, off, &dns);
+	net_dns(&net, 2, &dns);
 	ck_assert(!dns.cluster);
 	ck_assert_uint_eq(dns.names.nr + dns.lifted_by.nr, 0);
 	dns_reach_release(&dns);
 	buf_release(&b);
+	net_model_release(&net);
 	model_release(&m);
 }
 END_TEST
@@ -302,8 +379,8 @@ struct format_case {
 
 static const struct format_case format_cases[] = {
 	{ OUTPUT_EXPLAIN_TEXT, {
-		"chart policies kept with agentenv.io/keep-policy (not "
-		"analysed",
+		"chart policies kept with agentenv.io/keep-policy (evaluated "
+		"with the sandbox's",
 		"  NetworkPolicy/allow-metrics\n",
 		"  CiliumNetworkPolicy/extra\n",
 		"lifted by entity world" } },
@@ -334,7 +411,7 @@ START_TEST(test_explain_formats)
 	add_service_port(web, 80);
 	add_items(&m.sb.kept_policies,
 		  "NetworkPolicy/allow-metrics CiliumNetworkPolicy/extra");
-	explain_write(&out, &m.sb, &m.pts, c->form);
+	model_explain(&m, &out, c->form);
 	for (i = 0; i < ARRAY_SIZE(c->want) && c->want[i]; i++)
 		ck_assert_msg(strstr(out.data, c->want[i]) != NULL,
 			      "no '%s' in:\n%s", c->want[i], out.data);
@@ -414,7 +491,7 @@ START_TEST(test_explain_exposed)
 					 sizeof(size_t), 2,
 					 &m.sb.exposed[1].alloc_services);
 	m.sb.exposed[1].services[m.sb.exposed[1].nr_services++] = 0;
-	explain_write(&out, &m.sb, &m.pts, c->form);
+	model_explain(&m, &out, c->form);
 	for (i = 0; i < ARRAY_SIZE(c->want) && c->want[i]; i++)
 		ck_assert_msg(strstr(out.data, c->want[i]) != NULL,
 			      "no '%s' in:\n%s", c->want[i], out.data);
@@ -465,7 +542,7 @@ START_TEST(test_explain_open_ports)
 	add_service(&m, "db", "b");
 	add_exposed(&m.sb, "ssh", "LoadBalancer", "22/TCP", 0);
 	m.sb.exposed[0].only_open_ports = true;
-	explain_write(&out, &m.sb, &m.pts, c->form);
+	model_explain(&m, &out, c->form);
 	for (i = 0; i < ARRAY_SIZE(c->want) && c->want[i]; i++)
 		ck_assert_msg(strstr(out.data, c->want[i]) != NULL,
 			      "no '%s' in:\n%s", c->want[i], out.data);
@@ -494,7 +571,7 @@ START_TEST(test_explain_nothing)
 	for (i = 0; i < ARRAY_SIZE(forms); i++) {
 		struct buf out = BUF_INIT;
 
-		explain_write(&out, &sb, &pts, forms[i]);
+		explain_write(&out, &sb, &pts, NULL, forms[i]);
 		ck_assert_msg(strstr(out.data, want[i]) != NULL, "no '%s' in:\n"
 			      "%s", want[i], out.data);
 		buf_release(&out);
