@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "buf.h"
+#include "netbuild.h"
+#include "policy.h"
 #include "sha256.h"
 #include "templates.h"
 #include "vocab.h"
@@ -163,10 +165,12 @@ static void write_service_labels(struct buf *b, size_t indent,
 				 const struct sandbox *sb,
 				 const struct service *svc)
 {
-	ytext_pair_quoted(b, indent, RELEASE_LABEL, sb->release);
+	struct selector sel = { 0 };
+
 	/* Only sandboxed pods may answer to a sandbox name. */
-	ytext_pair_quoted(b, indent, SANDBOX_LABEL, "true");
-	ytext_pair_plain(b, indent, SERVICE_LABEL, svc->name);
+	netbuild_pod_labels(&sel, sb, svc, false);
+	policy_write_labels(b, indent, &sel);
+	selector_release(&sel);
 }
 
 static void write_ports(struct buf *b, size_t indent,

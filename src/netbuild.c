@@ -46,14 +46,23 @@ char *cluster_dns_pattern(const struct sandbox *sb, unsigned depth)
 	return buf_detach(&pattern, NULL);
 }
 
-/* The labels every sandboxed pod of the release carries. */
-static void add_release_labels(struct selector *sel, const struct sandbox *sb)
+void netbuild_pod_labels(struct selector *sel, const struct sandbox *sb,
+			 const struct service *svc, bool in_namespace)
 {
-	if (sb->namespace)
+	if (in_namespace && sb->namespace)
 		selector_add_label(sel, POD_NAMESPACE_LABEL, sb->namespace,
 				   false);
 	selector_add_label(sel, RELEASE_LABEL, sb->release, true);
+	/* Only sandboxed pods: no opted-out pod carries it (plan.c). */
 	selector_add_label(sel, SANDBOX_LABEL, "true", true);
+	if (svc)
+		selector_add_label(sel, SERVICE_LABEL, svc->name, false);
+}
+
+/* The labels every sandboxed pod of the release carries. */
+static void add_release_labels(struct selector *sel, const struct sandbox *sb)
+{
+	netbuild_pod_labels(sel, sb, NULL, true);
 }
 
 static void add_network_label(struct selector *sel, const char *network)
@@ -71,8 +80,7 @@ static void select_service(struct net_policy *p, const struct sandbox *sb,
 {
 	struct selector *sel = net_policy_add_endpoints(p);
 
-	add_release_labels(sel, sb);
-	selector_add_label(sel, SERVICE_LABEL, svc->name, false);
+	netbuild_pod_labels(sel, sb, svc, true);
 	if (network)
 		add_network_label(sel, network);
 }

@@ -41,6 +41,15 @@ void netbuild_services(const struct sandbox *sb, enum pod_set set,
 		       struct net_policies *ps);
 
 /*
+ * The labels that select the sandboxed pods of the release (svc NULL) or
+ * of one service, added to sel: what the policies and the headless
+ * Services select (the pods carry them: decide.c). in_namespace: with
+ * Cilium's namespace label first, when the namespace is known.
+ */
+void netbuild_pod_labels(struct selector *sel, const struct sandbox *sb,
+			 const struct service *svc, bool in_namespace);
+
+/*
  * The namespace's names, one Cilium matchPattern per depth Kubernetes
  * serves under NS.svc.cluster.local (in a matchPattern, "*" stays within
  * one label up to Cilium 1.18): Services, pods behind headless Services

@@ -40,21 +40,11 @@ static void write_key(struct buf *b, size_t indent, const char *key)
 	buf_addf(b, "%s:\n", key);
 }
 
-/*
- * "matchLabels:" and a selector's labels, at indent; item: as a list
- * item ("- matchLabels:" at indent - 2).
- */
-static void write_match_labels(struct buf *b, size_t indent,
-			       const struct selector *sel, bool item)
+void policy_write_labels(struct buf *b, size_t indent,
+			 const struct selector *sel)
 {
 	size_t i;
 
-	if (item) {
-		ytext_indent(b, indent - 2);
-		buf_adds(b, "- matchLabels:\n");
-	} else {
-		write_key(b, indent, "matchLabels");
-	}
 	for (i = 0; i < sel->nr; i++) {
 		const struct requirement *r = &sel->reqs[i];
 		const char *key = r->key ? r->key : POD_NAMESPACE_LABEL;
@@ -62,12 +52,26 @@ static void write_match_labels(struct buf *b, size_t indent,
 		if (r->op != OP_IN || r->values.nr != 1)
 			BUG("policy selector on %s is not an equality", key);
 		if (r->quoted)
-			ytext_pair_quoted(b, indent + 2, key,
-					  r->values.items[0]);
+			ytext_pair_quoted(b, indent, key, r->values.items[0]);
 		else
-			ytext_pair_plain(b, indent + 2, key,
-					 r->values.items[0]);
+			ytext_pair_plain(b, indent, key, r->values.items[0]);
 	}
+}
+
+/*
+ * "matchLabels:" and a selector's labels, at indent; item: as a list
+ * item ("- matchLabels:" at indent - 2).
+ */
+static void write_match_labels(struct buf *b, size_t indent,
+			       const struct selector *sel, bool item)
+{
+	if (item) {
+		ytext_indent(b, indent - 2);
+		buf_adds(b, "- matchLabels:\n");
+	} else {
+		write_key(b, indent, "matchLabels");
+	}
+	policy_write_labels(b, indent + 2, sel);
 }
 
 static void write_names(struct buf *b, size_t indent,

@@ -7,7 +7,15 @@
 #define AGENTENV_POLICY_H
 
 #include "genobj.h"
+#include "selector.h"
 
 void policy_generate(struct gen *g);
+
+/*
+ * The labels of a selector the sandbox built (equalities only), one
+ * "KEY: VALUE" line each at indent: matchLabels, a Service's selector.
+ */
+void policy_write_labels(struct buf *b, size_t indent,
+			 const struct selector *sel);
 
 #endif
