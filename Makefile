@@ -25,20 +25,32 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 WARNINGS = -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wvla -Wformat=2
 CFLAGS  ?= -O2 -g
+# src/ by layer: base (buffers, messages, vocabulary), read (the stream and
+# the inputs), model (the sandbox and its decisions, the network model),
+# write (the edited stream, generated objects, --explain), cli
+# (agentenv-post's command line and run), helm (agentenv-helm only).
+LAYERS  = base read model write cli
+SRC_DIRS = $(addprefix src/,$(LAYERS) helm)
+vpath %.c $(SRC_DIRS)
 ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARNINGS) $(CFLAGS) \
-	     -DAGENTENV_VERSION='"$(VERSION)"' -Isrc -I$(BUILD) \
+	     -DAGENTENV_VERSION='"$(VERSION)"' $(addprefix -I,$(SRC_DIRS)) \
+	     -I$(BUILD) \
 	     $(shell $(PKG_CONFIG) --cflags libfyaml)
 LIBS    = $(shell $(PKG_CONFIG) --libs libfyaml)
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
 YAML_LIBS    = $(shell $(PKG_CONFIG) --libs yaml-0.1)
 
-LIB_SRC  = $(filter-out src/main.c,$(wildcard src/*.c))
-# The wrapper needs no libfyaml: only these objects.
-HELM_OBJ = $(BUILD)/cmd-agentenv-helm.o $(BUILD)/helmcli.o $(BUILD)/words.o \
-	   $(BUILD)/buf.o $(BUILD)/diag.o
-LIB_OBJ  = $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/templates.o
-HEADERS  = $(wildcard src/*.h)
+LIB_SRC  = $(filter-out src/cli/main.c,\
+	     $(foreach d,$(LAYERS),$(wildcard src/$(d)/*.c)))
+LIB_OBJ  = $(patsubst %.c,$(BUILD)/%.o,$(notdir $(LIB_SRC))) \
+	   $(BUILD)/templates.o
+# The wrapper's own files, built into agentenv-helm only; it needs no
+# libfyaml, only buf and diag besides.
+HELM_LIB_OBJ = $(BUILD)/helmcli.o $(BUILD)/words.o
+HELM_OBJ = $(BUILD)/agentenv-helm.o $(HELM_LIB_OBJ) $(BUILD)/buf.o \
+	   $(BUILD)/diag.o
+HEADERS  = $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h))
 TEMPLATES = $(sort $(wildcard templates/*))
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -55,10 +67,7 @@ $(PROGRAM): $(BUILD)/main.o $(LIB_OBJ)
 $(HELM_PROGRAM): $(HELM_OBJ)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^
 
-$(BUILD)/cmd-%.o: cmd/%.c $(HEADERS) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
-
-$(BUILD)/%.o: src/%.c $(HEADERS) $(BUILD)/templates.h | $(BUILD)
+$(BUILD)/%.o: %.c $(HEADERS) $(BUILD)/templates.h | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # templates/*.yaml become string constants, so the binary is self-contained.
@@ -72,9 +81,10 @@ $(BUILD)/templates.o: $(BUILD)/templates.c
 $(BUILD) $(BUILD)/tests:
 	mkdir -p $@
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) tests/unit/unit.h | $(BUILD)/tests
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) $(HELM_LIB_OBJ) \
+		tests/unit/unit.h | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) \
-		$(LIBS) $(CHECK_LIBS)
+		$(HELM_LIB_OBJ) $(LIBS) $(CHECK_LIBS)
 
 $(BUILD)/yaml-reparse: tests/yaml-reparse.c | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(YAML_LIBS)
