@@ -850,14 +850,20 @@ static void read_cilium_rule(struct net_policies *ps, const char *name,
 		/* Deny rules on endpoints we cannot tell: deny nothing. */
 		if (!is_listed(list) || (is_deny(dir) && sel->opaque))
 			continue;
-		p->has[dir] = true;
 		if (!ynode_is_sequence(list)) {
 			if (!is_deny(dir))
 				net_rule_add(p, dir, PEER_UNKNOWN);
 			continue;
 		}
+		p->has[dir] = true;
 		for (i = 0; i < n; i++)
 			read_cilium_item(p, dir, ynode_at(list, i));
+		/*
+		 * Deny rules all dropped: the direction is not read as
+		 * enforced by them either (Cilium may have refused them).
+		 */
+		if (is_deny(dir) && !p->nr_rules[dir])
+			p->has[dir] = false;
 	}
 }
 
