@@ -493,16 +493,60 @@ static bool read_icmps(struct net_rule *r, struct fy_node *icmps, bool deny)
 
 /* --- Cilium rules ------------------------------------------------------- */
 
-typedef bool (*peer_reader)(struct net_rule *r, struct fy_node *list,
+/* Where a Cilium policy's selectors look for pods. */
+struct scope {
+	const char *name;	/* "Kind/name" */
+	const char *namespace;	/* metadata.namespace, or NULL */
+	bool clusterwide;	/* CiliumClusterwideNetworkPolicy */
+};
+
+/* A peer key's reader: into peers (by kind); false if it cannot be read. */
+typedef bool (*peer_reader)(struct net_rule peers[NR_PEER_KINDS],
+			    struct fy_node *list, const struct scope *sc,
 			    bool deny);
 
 /*
- * fromEndpoints/toEndpoints: Cilium selectors, OR-ed. One that cannot be
- * evaluated selects every pod when allowing; when denying it is left out.
+ * sel may select pods outside the policy's namespace, which the model
+ * does not see: a clusterwide policy's selectors select in every
+ * namespace, a namespaced one's in its own unless they name the
+ * namespace label (then we read them as naming another, unless they
+ * require exactly metadata.namespace).
  */
-static bool read_endpoints(struct net_rule *r, struct fy_node *list,
+static bool beyond_namespace(const struct selector *sel,
+			     const struct scope *sc)
+{
+	bool named = false;
+	size_t i;
+
+	if (sc->clusterwide)
+		return true;
+	for (i = 0; i < sel->nr; i++) {
+		const struct requirement *r = &sel->reqs[i];
+
+		if (r->key)
+			continue;
+		if (r->op == OP_IN && r->values.nr == 1 && sc->namespace &&
+		    !strcmp(r->values.items[0], sc->namespace))
+			return false;
+		named = true;
+	}
+	return named;
+}
+
+/*
+ * fromEndpoints/toEndpoints: Cilium selectors, OR-ed. Allowing, one that
+ * cannot be evaluated may select anything a Cilium label names (its
+ * reserved: labels name the host, the world): it also opens to entity
+ * all; one that may select pods of other namespaces also to entity
+ * cluster (as a NetworkPolicy's namespaceSelector). Denying, a selector
+ * that cannot be evaluated is left out.
+ */
+static bool read_endpoints(struct net_rule peers[NR_PEER_KINDS],
+			   struct fy_node *list, const struct scope *sc,
 			   bool deny)
 {
+	struct net_rule *r = &peers[PEER_ENDPOINTS];
+	struct strlist *entities = &peers[PEER_ENTITIES].names;
 	int i, n = ynode_count(list);
 
 	if (ynode_is_null(list))
@@ -515,24 +559,44 @@ static bool read_endpoints(struct net_rule *r, struct fy_node *list,
 		selector_read(sel, ynode_at(list, i), true);
 		if (deny && sel->opaque)
 			selector_release(&r->selectors[--r->nr_selectors]);
+		else if (!deny && sel->opaque)
+			add_name(entities, ENTITY_ALL);
+		else if (!deny && beyond_namespace(sel, sc))
+			add_name(entities, ENTITY_CLUSTER);
 	}
 	return true;
 }
 
 /* fromEntities, fromCIDR (and to...): a list of names. */
-static bool read_names(struct net_rule *r, struct fy_node *list, bool deny)
+static bool read_name_list(struct strlist *names, struct fy_node *list)
 {
 	int i, n = ynode_count(list);
 
-	(void)deny;
 	if (ynode_is_null(list))
 		return true;
 	if (!ynode_is_sequence(list))
 		return false;
 	for (i = 0; i < n; i++)
-		if (!add_scalar(&r->names, ynode_at(list, i)))
+		if (!add_scalar(names, ynode_at(list, i)))
 			return false;
 	return true;
+}
+
+static bool read_entities(struct net_rule peers[NR_PEER_KINDS],
+			  struct fy_node *list, const struct scope *sc,
+			  bool deny)
+{
+	(void)sc;
+	(void)deny;
+	return read_name_list(&peers[PEER_ENTITIES].names, list);
+}
+
+static bool read_cidrs(struct net_rule peers[NR_PEER_KINDS],
+		       struct fy_node *list, const struct scope *sc, bool deny)
+{
+	(void)sc;
+	(void)deny;
+	return read_name_list(&peers[PEER_CIDRS].names, list);
 }
 
 /*
@@ -541,11 +605,14 @@ static bool read_names(struct net_rule *r, struct fy_node *list, bool deny)
  * with one is left out (denying the whole CIDR would deny more). A CIDR
  * group (cidrGroupRef, cidrGroupSelector) names CIDRs we cannot see.
  */
-static bool read_cidr_set(struct net_rule *r, struct fy_node *list,
+static bool read_cidr_set(struct net_rule peers[NR_PEER_KINDS],
+			  struct fy_node *list, const struct scope *sc,
 			  bool deny)
 {
+	struct net_rule *r = &peers[PEER_CIDRS];
 	int i, n = ynode_count(list);
 
+	(void)sc;
 	if (ynode_is_null(list))
 		return true;
 	if (!ynode_is_sequence(list))
@@ -575,13 +642,15 @@ static bool read_cidr_set(struct net_rule *r, struct fy_node *list,
 }
 
 /* toFQDNs: matchName (a pattern without '*') and matchPattern alike. */
-static bool read_fqdns(struct net_rule *r, struct fy_node *list, bool deny)
+static bool read_fqdns(struct net_rule peers[NR_PEER_KINDS],
+		       struct fy_node *list, const struct scope *sc, bool deny)
 {
+	(void)sc;
 	(void)deny;
 	if (ynode_is_null(list))
 		return true;
-	return read_name_selectors(&r->names, list, "matchName",
-				   "matchPattern");
+	return read_name_selectors(&peers[PEER_FQDNS].names, list,
+				   "matchName", "matchPattern");
 }
 
 /*
@@ -593,18 +662,17 @@ static const struct peer_key {
 	const char *key;
 	bool egress;		/* a key of egress rules, else of ingress */
 	bool allow_only;	/* not in Cilium's deny rules */
-	enum net_peer peer;
 	peer_reader read;
 } peer_keys[] = {
-	{ "fromEndpoints", false, false, PEER_ENDPOINTS, read_endpoints },
-	{ "fromEntities", false, false, PEER_ENTITIES, read_names },
-	{ "fromCIDR", false, false, PEER_CIDRS, read_names },
-	{ "fromCIDRSet", false, false, PEER_CIDRS, read_cidr_set },
-	{ "toEndpoints", true, false, PEER_ENDPOINTS, read_endpoints },
-	{ "toEntities", true, false, PEER_ENTITIES, read_names },
-	{ "toCIDR", true, false, PEER_CIDRS, read_names },
-	{ "toCIDRSet", true, false, PEER_CIDRS, read_cidr_set },
-	{ "toFQDNs", true, true, PEER_FQDNS, read_fqdns },
+	{ "fromEndpoints", false, false, read_endpoints },
+	{ "fromEntities", false, false, read_entities },
+	{ "fromCIDR", false, false, read_cidrs },
+	{ "fromCIDRSet", false, false, read_cidr_set },
+	{ "toEndpoints", true, false, read_endpoints },
+	{ "toEntities", true, false, read_entities },
+	{ "toCIDR", true, false, read_cidrs },
+	{ "toCIDRSet", true, false, read_cidr_set },
+	{ "toFQDNs", true, true, read_fqdns },
 };
 
 static const struct peer_key *find_peer_key(struct fy_node *key,
@@ -639,7 +707,7 @@ struct cilium_rule {
  * cannot be evaluated, like any unknown key.
  */
 static void read_cilium_keys(struct cilium_rule *cr, struct fy_node *rule,
-			     enum net_direction dir)
+			     enum net_direction dir, const struct scope *sc)
 {
 	struct fy_node_pair *pair;
 	void *iter = NULL;
@@ -653,8 +721,7 @@ static void read_cilium_keys(struct cilium_rule *cr, struct fy_node *rule,
 		cr->nr_keys++;
 		if (pk) {
 			cr->peer_key = true;
-			if (!pk->read(&cr->peers[pk->peer], value,
-				      is_deny(dir)))
+			if (!pk->read(cr->peers, value, sc, is_deny(dir)))
 				cr->unknown = true;
 		} else if (ynode_is(key, "toPorts")) {
 			cr->to_ports = value;
@@ -678,13 +745,14 @@ enum rule_part { PART_EVERY_PORT, PART_PORTS, PART_ICMP };
  * (whose rule opens ICMP echo only when it has no toPorts).
  */
 static void add_cilium_part(struct net_policy *p, enum net_direction dir,
-			    struct fy_node *rule, enum rule_part part)
+			    struct fy_node *rule, const struct scope *sc,
+			    enum rule_part part)
 {
 	struct cilium_rule cr;
 	bool deny = is_deny(dir), any = false;
 	size_t k;
 
-	read_cilium_keys(&cr, rule, dir);
+	read_cilium_keys(&cr, rule, dir, sc);
 	for (k = 0; k < NR_PEER_KINDS; k++)
 		any = any || has_peers(&cr.peers[k]);
 	if (!any) {
@@ -719,7 +787,7 @@ static void add_cilium_part(struct net_policy *p, enum net_direction dir,
 
 /* One item of a Cilium rule's ingress, egress, ingressDeny, egressDeny. */
 static void read_cilium_item(struct net_policy *p, enum net_direction dir,
-			     struct fy_node *rule)
+			     struct fy_node *rule, const struct scope *sc)
 {
 	struct cilium_rule cr;
 	bool deny = is_deny(dir);
@@ -729,7 +797,7 @@ static void read_cilium_item(struct net_policy *p, enum net_direction dir,
 			net_rule_add(p, dir, PEER_UNKNOWN);
 		return;
 	}
-	read_cilium_keys(&cr, rule, dir);
+	read_cilium_keys(&cr, rule, dir, sc);
 	release_peers(cr.peers);
 	if (cr.unknown) {
 		/* Allowing: everything to everyone. Denying: nothing. */
@@ -743,20 +811,20 @@ static void read_cilium_item(struct net_policy *p, enum net_direction dir,
 		return;
 	}
 	if (!is_listed(cr.to_ports) && !is_listed(cr.icmps)) {
-		add_cilium_part(p, dir, rule, PART_EVERY_PORT);
+		add_cilium_part(p, dir, rule, sc, PART_EVERY_PORT);
 		return;
 	}
 	/* Allowing, a toPorts or icmps we cannot read opens every port. */
 	if (!deny && ((is_listed(cr.to_ports) &&
 		       !ynode_is_sequence(cr.to_ports)) ||
 		      (is_listed(cr.icmps) && !ynode_is_sequence(cr.icmps)))) {
-		add_cilium_part(p, dir, rule, PART_EVERY_PORT);
+		add_cilium_part(p, dir, rule, sc, PART_EVERY_PORT);
 		return;
 	}
 	if (is_listed(cr.to_ports))
-		add_cilium_part(p, dir, rule, PART_PORTS);
+		add_cilium_part(p, dir, rule, sc, PART_PORTS);
 	if (is_listed(cr.icmps))
-		add_cilium_part(p, dir, rule, PART_ICMP);
+		add_cilium_part(p, dir, rule, sc, PART_ICMP);
 }
 
 static const struct {
@@ -822,7 +890,7 @@ static void add_unreadable(struct net_policies *ps, const char *name)
  * chart-policy judge skips it. A direction whose list is empty does not
  * apply (Cilium: "if omitted or empty, this rule does not apply").
  */
-static void read_cilium_rule(struct net_policies *ps, const char *name,
+static void read_cilium_rule(struct net_policies *ps, const struct scope *sc,
 			     struct fy_node *rule)
 {
 	struct fy_node *endpoints = ynode_get(rule, "endpointSelector");
@@ -831,12 +899,12 @@ static void read_cilium_rule(struct net_policies *ps, const char *name,
 	size_t d;
 
 	if (!ynode_is_mapping(rule)) {
-		add_unreadable(ps, name);
+		add_unreadable(ps, sc->name);
 		return;
 	}
 	if (!endpoints && ynode_get(rule, "nodeSelector"))
 		return;
-	p = new_policy(ps, name);
+	p = new_policy(ps, sc->name);
 	sel = net_policy_add_endpoints(p);
 	selector_read(sel, endpoints, true);
 	read_default_deny(p, ynode_get(rule, "enableDefaultDeny"));
@@ -857,7 +925,7 @@ static void read_cilium_rule(struct net_policies *ps, const char *name,
 		}
 		p->has[dir] = true;
 		for (i = 0; i < n; i++)
-			read_cilium_item(p, dir, ynode_at(list, i));
+			read_cilium_item(p, dir, ynode_at(list, i), sc);
 		/*
 		 * Deny rules all dropped: the direction is not read as
 		 * enforced by them either (Cilium may have refused them).
@@ -1075,28 +1143,35 @@ void chartnet_read(struct fy_node *object, const char *kind,
 	struct fy_node *spec = ynode_get(object, "spec");
 	struct fy_node *specs = ynode_get(object, "specs");
 	char *name = ynode_strdup(ynode_path(object, "/metadata/name"));
+	char *namespace = ynode_strdup(ynode_path(object,
+						  "/metadata/namespace"));
 	struct buf full = BUF_INIT;
+	struct scope sc;
 	int i, n;
 
 	buf_addf(&full, "%s/%s", kind, name ? name : "");
 	free(name);
+	sc.name = full.data;
+	sc.namespace = namespace;
+	sc.clusterwide = !strcmp(kind, "CiliumClusterwideNetworkPolicy");
 	if (!strcmp(kind, "NetworkPolicy")) {
-		read_network_policy(ps, full.data, spec);
-		buf_release(&full);
-		return;
+		read_network_policy(ps, sc.name, spec);
+		goto out;
 	}
 	if (!ynode_is_null(spec))
-		read_cilium_rule(ps, full.data, spec);
+		read_cilium_rule(ps, &sc, spec);
 	if (!ynode_is_null(specs) && !ynode_is_sequence(specs))
-		add_unreadable(ps, full.data);
+		add_unreadable(ps, sc.name);
 	n = ynode_count(specs);
 	for (i = 0; i < n; i++)
-		read_cilium_rule(ps, full.data, ynode_at(specs, i));
+		read_cilium_rule(ps, &sc, ynode_at(specs, i));
 	if (ynode_is_null(spec) && ynode_is_null(specs)) {
 		/* No rule: it selects no telling what, and opens nothing. */
-		struct net_policy *p = new_policy(ps, full.data);
+		struct net_policy *p = new_policy(ps, sc.name);
 
 		net_policy_add_endpoints(p)->opaque = true;
 	}
+out:
+	free(namespace);
 	buf_release(&full);
 }

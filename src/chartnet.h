@@ -12,8 +12,12 @@
  *  - in an allow direction (ingress, egress), what cannot be read opens
  *    more: an unknown or malformed peer is PEER_UNKNOWN (everything to
  *    everyone), an unreadable port opens every port, an unknown L7 rule
- *    is CHECK_OTHER (no check), a namespaceSelector is every pod of the
- *    cluster, ipBlock's and CIDRSet's except are ignored;
+ *    is CHECK_OTHER (no check), ipBlock's and CIDRSet's except are
+ *    ignored; pods the model does not see are Cilium's entity cluster (a
+ *    namespaceSelector, a Cilium peer selector of a clusterwide policy or
+ *    naming another namespace), and a Cilium peer selector that cannot
+ *    be evaluated (a reserved: label names the host, the world) also
+ *    opens to entity all;
  *  - in a deny direction (ingressDeny, egressDeny), what cannot be read
  *    denies less: the part that cannot be read is dropped (a peer, a
  *    port, an entry of toPorts, or the whole rule), never widened;

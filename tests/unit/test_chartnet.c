@@ -429,12 +429,39 @@ static const struct net_case cases[] = {
 	{ "fromEndpoints a mapping: unknown",
 	  CNP_IN("{fromEndpoints: {matchLabels: {a: b}}}"),
 	  CNPW " ingress: unknown" },
-	{ "fromEndpoints item a scalar: opaque selector",
-	  CNP_IN("{fromEndpoints: [x]}"), CNPW " ingress: endpoints* every port" },
-	{ "fromEndpoints namespace label",
+	{ "fromEndpoints item a scalar: opaque, also every peer",
+	  CNP_IN("{fromEndpoints: [x]}"),
+	  CNPW " ingress: endpoints* every port; entities[all] every port" },
+	{ "fromEndpoints Cilium reserved label: opaque, also every peer",
+	  CNP_OUT("{toEndpoints: [{matchLabels: {'reserved:world': ''}}], "
+		  TO_PORTS(TCP80) "}"),
+	  CNPW " egress: endpoints* ports 80/TCP; entities[all] ports 80/TCP" },
+	{ "fromEndpoints another namespace: also the cluster",
 	  CNP_IN("{fromEndpoints: [{matchLabels: "
 		 "{'k8s:io.kubernetes.pod.namespace': kube-system}}]}"),
-	  CNPW " ingress: endpoints{ns=kube-system} every port" },
+	  CNPW " ingress: endpoints{ns=kube-system} every port; "
+	  "entities[cluster] every port" },
+	{ "fromEndpoints any namespace: also the cluster",
+	  CNP_IN("{fromEndpoints: [{matchExpressions: [{key: "
+		 "io.kubernetes.pod.namespace, operator: Exists}]}]}"),
+	  CNPW " ingress: endpoints{ns} every port; "
+	  "entities[cluster] every port" },
+	{ "fromEndpoints the policy's namespace: pods only",
+	  "{kind: CiliumNetworkPolicy, metadata: {name: cnp, namespace: ns1}, "
+	  "spec: {endpointSelector: {}, ingress: [{fromEndpoints: "
+	  "[{matchLabels: {io.kubernetes.pod.namespace: ns1, app: x}}]}]}}",
+	  "CiliumNetworkPolicy/cnp {} ingress: endpoints{ns=ns1,app=x} "
+	  "every port" },
+	{ "clusterwide fromEndpoints: also the cluster",
+	  "{kind: CiliumClusterwideNetworkPolicy, metadata: {name: ccnp}, "
+	  "spec: {endpointSelector: {}, ingress: [{fromEndpoints: "
+	  "[{matchLabels: {app: x}}]}]}}",
+	  "CiliumClusterwideNetworkPolicy/ccnp {} ingress: endpoints{app=x} "
+	  "every port; entities[cluster] every port" },
+	{ "deny another namespace: pods only",
+	  CNP_IN_DENY("{fromEndpoints: [{matchLabels: "
+		      "{io.kubernetes.pod.namespace: kube-system}}]}"),
+	  CNPW " ingressDeny: endpoints{ns=kube-system} every port" },
 	{ "fromEntities item a mapping: unknown",
 	  CNP_IN("{fromEntities: [{a: b}]}"), CNPW " ingress: unknown" },
 	{ "fromCIDRSet group: unknown",
