@@ -471,10 +471,9 @@ static bool read_icmps(struct net_rule *r, struct fy_node *icmps, bool deny)
 						   "fields");
 		int nf = ynode_count(fields);
 
-		if (!ynode_is_sequence(fields)) {
-			if (!deny)
-				return true;	/* every port and protocol */
-			continue;
+		if (!ynode_is_sequence(fields) && !deny) {
+			r->icmp_echo = false;
+			return true;	/* every port and protocol */
 		}
 		for (j = 0; j < nf; j++) {
 			struct fy_node *field = ynode_at(fields, j);

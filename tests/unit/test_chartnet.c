@@ -611,6 +611,10 @@ static const struct net_case cases[] = {
 	{ "icmps fields a scalar: every port",
 	  CNP_OUT("{toEntities: [world], icmps: [{fields: x}]}"),
 	  CNPW " egress: entities[world] every port" },
+	{ "icmps fields a scalar after an echo: every port",
+	  CNP_OUT("{toEntities: [world], icmps: [{fields: [{type: 8}]}, "
+		  "{fields: x}]}"),
+	  CNPW " egress: entities[world] every port" },
 	{ "icmps field a scalar: every port",
 	  CNP_OUT("{toEntities: [world], icmps: [{fields: [8]}]}"),
 	  CNPW " egress: entities[world] every port" },
