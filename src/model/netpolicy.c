@@ -71,7 +71,7 @@ struct net_ports *net_rule_add_ports(struct net_rule *r,
 	return np;
 }
 
-static void rule_release(struct net_rule *r)
+void net_rule_release(struct net_rule *r)
 {
 	size_t i;
 
@@ -98,7 +98,7 @@ static void policy_release(struct net_policy *p)
 	free(p->endpoints);
 	for (d = 0; d < NR_NET_DIRECTIONS; d++) {
 		for (i = 0; i < p->nr_rules[d]; i++)
-			rule_release(&p->rules[d][i]);
+			net_rule_release(&p->rules[d][i]);
 		free(p->rules[d]);
 	}
 }

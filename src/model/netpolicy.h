@@ -125,6 +125,13 @@ struct net_policy {
 	 * []" enforces the direction and allows nothing).
 	 */
 	bool has[NR_NET_DIRECTIONS];
+	/*
+	 * The chart's Cilium policy with enableDefaultDeny.ingress (.egress)
+	 * false, or not a boolean: its rules of that direction, allow and
+	 * deny, apply to the pods it selects, but it does not by itself
+	 * enforce the direction on them. Indexed by NET_INGRESS, NET_EGRESS.
+	 */
+	bool default_allow[NR_NET_DIRECTIONS];
 };
 
 struct net_policies {
@@ -147,6 +154,8 @@ struct selector *net_rule_add_selector(struct net_rule *r);
 struct net_ports *net_rule_add_ports(struct net_rule *r,
 				     enum net_check check);
 
+/* Free what r holds (its peers and toPorts), not r. */
+void net_rule_release(struct net_rule *r);
 void net_policies_release(struct net_policies *ps);
 
 #endif
