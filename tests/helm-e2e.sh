@@ -507,7 +507,7 @@ fi
 # install hook runs make in it, which must not touch this checkout).
 src=$tmp/src/agentenv-post
 mkdir -p "$src/scripts"
-cp -R "$TOP/Makefile" "$TOP/VERSION" "$TOP/src" "$TOP/cmd" "$TOP/templates" \
+cp -R "$TOP/Makefile" "$TOP/VERSION" "$TOP/src" "$TOP/templates" \
 	"$TOP/plugin.yaml" "$TOP/plugin" "$src/"
 cp "$TOP/scripts/embed-templates" "$src/scripts/"
 

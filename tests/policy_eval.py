@@ -25,9 +25,15 @@ Cilium's semantics, not from agentenv-post's code:
     are the names the pod may look up (those under .svc.cluster.local, in
     order, are the namespace's names at each depth; see
     resolve_eval.py for what they match).
-Only the policies agentenv-post generated (label agentenv.io/generated)
-are evaluated; the chart's kept policies are "not analysed", as --explain
-says.
+The policies agentenv-post generated (label agentenv.io/generated) are
+evaluated, and the chart's kept ones (agentenv.io/keep-policy: "true"):
+CiliumNetworkPolicies in the same rule forms, and NetworkPolicies
+(podSelector peers, numbered ports) read into those forms as Kubernetes
+defines them (no peers: everyone, the entity all; policyTypes defaulted).
+Their egress is --explain's scope "kept" with the policy's "Kind/name";
+an entity of theirs lifts DNS filtering when it reaches kube-dns at L3
+(cluster, host, all): world does so only in the sandbox's own egress,
+whose DNS rule then allows every name.
 The chart's Services of type NodePort or LoadBalancer are matched the way
 Kubernetes does (spec.selector, every label equal, no selector: no pod)
 against the sandboxed pods' labels in the stream: each pair must be in
@@ -175,11 +181,61 @@ def union(a, b):
 
 # --- the policies -------------------------------------------------------
 
+KEEP_ANNOTATION = "agentenv.io/keep-policy"
+
+
+def kept(doc):
+    annotations = (doc.get("metadata") or {}).get("annotations") or {}
+    return str(annotations.get(KEEP_ANNOTATION)) == "true"
+
+
+def network_policy_spec(doc, where):
+    """A NetworkPolicy's spec in the CiliumNetworkPolicy forms above."""
+    spec = doc.get("spec") or {}
+    check_keys(spec, {"podSelector", "policyTypes", "ingress", "egress"},
+               where)
+    types = spec.get("policyTypes") or \
+        ["Ingress"] + (["Egress"] if spec.get("egress") else [])
+    out = {"endpointSelector": spec.get("podSelector") or {}}
+    for kind, section, peers_key, prefix in (
+            ("Ingress", "ingress", "from", "from"),
+            ("Egress", "egress", "to", "to")):
+        if kind not in types:
+            continue
+        rules = []
+        for n, rule in enumerate(spec.get(section) or []):
+            w = f"{where} {section}[{n}]"
+            check_keys(rule, {peers_key, "ports"}, w)
+            cilium = {}
+            peers = rule.get(peers_key) or []
+            if not peers:
+                cilium[prefix + "Entities"] = [ALL]
+            for peer in peers:
+                check_keys(peer, {"podSelector"}, w)
+                cilium.setdefault(prefix + "Endpoints", []).append(
+                    peer["podSelector"] or {})
+            ports = []
+            for port in rule.get("ports") or []:
+                check_keys(port, {"port", "protocol"}, w)
+                if not isinstance(port.get("port"), int):
+                    raise Unsupported(f"{w}: a port that is no number")
+                ports.append({"port": str(port["port"]),
+                              "protocol": port.get("protocol", "TCP")})
+            if ports:
+                cilium["toPorts"] = [{"ports": ports}]
+            rules.append(cilium)
+        out[section] = rules
+    return out
+
+
 class Policy:
     def __init__(self, doc, n):
-        self.where = f"document {n} ({doc['kind']}/" \
-            f"{(doc.get('metadata') or {}).get('name')})"
+        name = (doc.get('metadata') or {}).get('name')
+        self.where = f"document {n} ({doc['kind']}/{name})"
+        self.kept = f"{doc['kind']}/{name}" if kept(doc) else None
         spec = doc.get("spec") or {}
+        if doc["kind"] == "NetworkPolicy":
+            spec = network_policy_spec(doc, self.where + " spec")
         check_keys(spec, {"description", "endpointSelector", "ingress",
                           "egress", "ingressDeny", "egressDeny"},
                    self.where + " spec")
@@ -353,7 +409,10 @@ def outside(policies, pod, release_wide):
     for pol in policies:
         if "egress" not in pol.sections or not pol.applies(pod):
             continue
-        scope = "release" if release_wide(pol) else "service"
+        scope = "kept" if pol.kept else \
+            "release" if release_wide(pol) else "service"
+        lifting = DNS_LIFTING_ENTITIES - {"world"} if pol.kept else \
+            DNS_LIFTING_ENTITIES
         for n, rule in enumerate(pol.sections["egress"] or []):
             w = f"{pol.where} egress[{n}]"
             ports, entries = rule_ports(rule, w)
@@ -365,7 +424,7 @@ def outside(policies, pod, release_wide):
                 names = frozenset(names)
                 if ports == ALL:
                     items.add(("domains", scope, names, None, None, None,
-                               None))
+                               None, pol.kept))
                 for plist, entry in entries:
                     check = check_names = None
                     if "serverNames" in entry:
@@ -384,15 +443,17 @@ def outside(policies, pod, release_wide):
                         check_names = frozenset(hosts)
                     for port, proto in plist:
                         items.add(("domains", scope, names, port, proto,
-                                   check, check_names))
+                                   check, check_names, pol.kept))
             for kind, key in (("entity", "toEntities"), ("cidr", "toCIDR")):
                 for name in rule.get(key) or []:
                     if ports != ALL:
                         raise Unsupported(f"{w}: {key} limited to ports")
                     items.add((kind, scope, frozenset([name]), None, None,
-                               None, None))
-                    if kind == "entity" and name in DNS_LIFTING_ENTITIES:
+                               None, None, pol.kept))
+                    if kind == "entity" and name in lifting:
                         lifted.add(name)
+            if pol.kept and rule.get("toEndpoints"):
+                raise Unsupported(f"{w}: a kept policy's egress to pods")
             for plist, entry in entries:
                 rules = entry.get("rules") or {}
                 if "dns" not in rules:
@@ -493,8 +554,8 @@ def from_policies(stream_path, explain, args_path=None, values_path=None):
         if not isinstance(doc, dict):
             continue
         labels = (doc.get("metadata") or {}).get("labels") or {}
-        if doc.get("kind") == "CiliumNetworkPolicy":
-            if str(labels.get(GENERATED_LABEL)) == "true":
+        if doc.get("kind") in ("CiliumNetworkPolicy", "NetworkPolicy"):
+            if str(labels.get(GENERATED_LABEL)) == "true" or kept(doc):
                 policies.append(Policy(doc, n))
             continue
         if doc.get("kind") == "CiliumClusterwideNetworkPolicy" and \
@@ -581,7 +642,7 @@ def from_explain(explain):
             names = frozenset(e["names"])
             items.add((e["kind"], e["scope"], names, e["port"],
                        e["protocol"], e["check"],
-                       names if e["check"] else None))
+                       names if e["check"] else None, e.get("policy")))
         facts["egress"][s["name"]] = items
         for e in s["exposed_by"]:
             facts["exposed"].add((s["name"], e["service"], e["type"],
@@ -594,6 +655,9 @@ def from_explain(explain):
             "names": set(s["dns"]["names"]),
             "lifted": set(s["dns"]["filtering_lifted_by"]),
         }
+        if s["dns"]["filtering_lifted_by_kept"]:
+            facts["dns"][s["name"]]["lifted_kept"] = \
+                set(s["dns"]["filtering_lifted_by_kept"])
     return facts
 
 

@@ -56,6 +56,11 @@
 /* The namespace Cilium gives every endpoint as a label. */
 #define POD_NAMESPACE_LABEL "io.kubernetes.pod.namespace"
 
+/* Cilium's entities the sandbox names: everything, and every pod and node
+ * of the cluster. */
+#define ENTITY_ALL "all"
+#define ENTITY_CLUSTER "cluster"
+
 /* Helm. */
 #define HELM_HOOK_ANNOTATION "helm.sh/hook"
 #define HELM_HOOK_WEIGHT_ANNOTATION "helm.sh/hook-weight"

@@ -10,11 +10,10 @@
 
 #include "buf.h"
 #include "validate.h"
+#include "vocab.h"
 #include "ynode.h"
 
 /* Cilium's entities: every peer, and every pod or node of the cluster. */
-#define ENTITY_ALL "all"
-#define ENTITY_CLUSTER "cluster"
 
 /* The peer kinds a rule's peers are read into (PEER_UNKNOWN excluded). */
 #define NR_PEER_KINDS PEER_UNKNOWN

@@ -7,26 +7,9 @@
 #include <string.h>
 
 #include "buf.h"
+#include "chartnet.h"
 #include "lists.h"
 #include "ynode.h"
-
-/* One more of cp's selectors (OR-ed), read from n (see selector_read). */
-static void read_selector(struct chart_policy *cp, struct fy_node *n,
-			  bool cilium)
-{
-	cp->selectors = xgrow(cp->selectors, sizeof(*cp->selectors),
-			      cp->nr_selectors + 1, &cp->alloc_selectors);
-	selector_read(&cp->selectors[cp->nr_selectors++], n, cilium);
-}
-
-/* A CiliumNetworkPolicy rule: pods by endpointSelector; nodes otherwise. */
-static void read_cilium_rule(struct chart_policy *cp, struct fy_node *rule)
-{
-	struct fy_node *endpoints = ynode_get(rule, "endpointSelector");
-
-	if (endpoints || !ynode_get(rule, "nodeSelector"))
-		read_selector(cp, endpoints, true);
-}
 
 static const char *policy_kind(struct fy_node *object)
 {
@@ -46,10 +29,7 @@ static void read_policy(struct doc *d, const struct object *o,
 	const char *kind = policy_kind(object);
 	struct fy_node *keep = ynode_path(object, "/metadata/annotations/'"
 					  KEEP_POLICY_ANNOTATION "'");
-	struct fy_node *spec = ynode_get(object, "spec");
-	struct fy_node *specs = ynode_get(object, "specs");
 	struct chart_policy *cp;
-	int i, n;
 
 	if (!kind || ynode_is(ynode_path(object, "/metadata/labels/'"
 					 GENERATED_LABEL "'"), "true"))
@@ -79,19 +59,7 @@ static void read_policy(struct doc *d, const struct object *o,
 				   "\"true\" or \"false\"");
 		}
 	}
-	if (!strcmp(kind, "NetworkPolicy")) {
-		read_selector(cp, ynode_get(spec, "podSelector"), false);
-		return;
-	}
-	if (spec)
-		read_cilium_rule(cp, spec);
-	n = ynode_count(specs);
-	for (i = 0; i < n; i++)
-		read_cilium_rule(cp, ynode_at(specs, i));
-	if (!spec && !ynode_is_sequence(specs)) {
-		read_selector(cp, NULL, true);
-		cp->selectors[cp->nr_selectors - 1].opaque = true;
-	}
+	chartnet_read(object, kind, &cp->net);
 }
 
 void chart_policies_read(struct doc *d, struct chart_policies *cps)
@@ -153,8 +121,8 @@ static const struct pod_template *first_selected(const struct chart_policy *cp,
 		    pt->service == NO_SERVICE ||
 		    !sb->services[pt->service].name)
 			continue;
-		for (j = 0; j < cp->nr_selectors; j++)
-			if (selector_selects(&cp->selectors[j], pt, sb))
+		for (j = 0; j < cp->net.nr; j++)
+			if (net_policy_selects(&cp->net.items[j], pt, sb))
 				return pt;
 	}
 	return NULL;
@@ -207,14 +175,11 @@ void chart_policies_check(const struct chart_policies *cps,
 
 void chart_policies_release(struct chart_policies *cps)
 {
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < cps->nr; i++) {
 		struct chart_policy *cp = &cps->items[i];
 
-		for (j = 0; j < cp->nr_selectors; j++)
-			selector_release(&cp->selectors[j]);
-		free(cp->selectors);
 		net_policies_release(&cp->net);
 		free(cp->kind);
 		free(cp->name);

@@ -43,10 +43,10 @@ struct chart_policy {
 	bool cluster_wide;	/* a CiliumClusterwideNetworkPolicy */
 	bool keep;		/* agentenv.io/keep-policy: "true" */
 	bool in_list;		/* an item of a List: cannot be dropped */
-	struct selector *selectors;	/* OR-ed: any selecting selects */
-	size_t nr_selectors;
-	size_t alloc_selectors;
-	/* What it allows and denies, as data (chartnet.h): one per rule. */
+	/*
+	 * What it selects, allows and denies, as data (chartnet.h): one
+	 * per rule, OR-ed; any selecting selects.
+	 */
 	struct net_policies net;
 };
 

@@ -340,9 +340,9 @@ static void service_isolate(const struct sandbox *sb,
 	set_name(p, "svc", svc->name, "isolate", NULL);
 	p->description = ISOLATE_DESCRIPTION;
 	r = net_rule_add(p, NET_INGRESS_DENY, PEER_ENTITIES);
-	add_name(&r->names, "all");
+	add_name(&r->names, ENTITY_ALL);
 	r = net_rule_add(p, NET_EGRESS_DENY, PEER_ENTITIES);
-	add_name(&r->names, "all");
+	add_name(&r->names, ENTITY_ALL);
 }
 
 static void service_open_ports(const struct sandbox *sb,
@@ -361,7 +361,7 @@ static void service_open_ports(const struct sandbox *sb,
 		 "it opens with allow-ingress,\nand nothing else.\n",
 		 svc->name);
 	p->description_named = buf_detach(&description, NULL);
-	add_name(&r->names, "all");
+	add_name(&r->names, ENTITY_ALL);
 	for (i = 0; i < svc->allow_ingress.nr; i++)
 		port_list_add(&np->ports, svc->allow_ingress.items[i].number,
 			      svc->allow_ingress.items[i].protocol);

@@ -8,6 +8,8 @@
 
 #include "buf.h"
 #include "chartpolicy.h"
+#include "validate.h"
+#include "vocab.h"
 
 void net_model_init(struct net_model *m, const struct sandbox *sb,
 		    const struct pod_templates *pts,
@@ -75,13 +77,27 @@ static bool selects_pod(const struct net_model *m,
 static bool policy_selects(const struct net_model *m,
 			   const struct net_policy *p, size_t k)
 {
-	return selects_pod(m, p->endpoints, p->nr_endpoints, k);
+	return net_policy_selects(p, m->pods[k], m->sb);
 }
 
+/*
+ * r's entities include a or b, or one Cilium does not know (a kept
+ * policy's, as written: it counts as all).
+ */
 static bool has_entity(const struct net_rule *r, const char *a,
 		       const char *b)
 {
-	return strlist_has(&r->names, a) || (b && strlist_has(&r->names, b));
+	size_t i;
+
+	for (i = 0; i < r->names.nr; i++) {
+		const char *e = r->names.items[i];
+		const char *why;
+
+		if (!strcmp(e, a) || (b && !strcmp(e, b)) ||
+		    !valid_entity(e, strlen(e), &why))
+			return true;
+	}
+	return false;
 }
 
 /* r's peers include the pods of service k. */
@@ -94,7 +110,7 @@ static bool rule_matches_pod(const struct net_model *m,
 	case PEER_ENDPOINTS:
 		return selects_pod(m, r->selectors, r->nr_selectors, k);
 	case PEER_ENTITIES:
-		return has_entity(r, "all", "cluster");
+		return has_entity(r, ENTITY_ALL, ENTITY_CLUSTER);
 	case PEER_CIDRS:
 	case PEER_FQDNS:
 		return false;
@@ -125,7 +141,7 @@ static bool own_dns_rule(const struct net_policy *p, const struct net_rule *r)
 static bool denies_everything(const struct net_rule *r)
 {
 	return r->peer == PEER_ENTITIES && !r->nr_to_ports &&
-	       has_entity(r, "all", NULL);
+	       has_entity(r, ENTITY_ALL, NULL);
 }
 
 static void add_new(struct strlist *l, const char *s)
@@ -213,7 +229,12 @@ static void side_collect(const struct net_model *m, size_t self, size_t peer,
 
 		if (!policy_selects(m, p, self))
 			continue;
-		s->enforced |= p->has[allow] || p->has[deny];
+		/*
+		 * Allow rules put the pod in default deny for the direction
+		 * (unless the policy says enableDefaultDeny: false); deny
+		 * rules alone are read as not doing so: more passes.
+		 */
+		s->enforced |= p->has[allow] && !p->default_allow[allow];
 		for (j = 0; j < p->nr_rules[allow]; j++) {
 			const struct net_rule *rule = &p->rules[allow][j];
 
@@ -430,13 +451,19 @@ void allows_release(struct allows *a)
 /* --- DNS ----------------------------------------------------------------- */
 
 /*
- * Entities whose L3 allow reaches kube-dns (cluster, host, all), or adds
- * the "*" pattern (world: CONTRACT.md, Fail closed).
+ * An allowed entity lifts the DNS filtering: one that reaches kube-dns at
+ * L3 (cluster, host, all, or one Cilium does not know), or world in the
+ * sandbox's own egress, whose DNS rule then allows every name (netbuild.c).
  */
-static bool lifts_dns_filtering(const char *entity)
+static bool entity_lifts(const struct net_policy *p, const char *entity)
 {
-	return !strcmp(entity, "cluster") || !strcmp(entity, "host") ||
-	       !strcmp(entity, "all") || !strcmp(entity, "world");
+	const char *why;
+
+	if (p->origin != ORIGIN_CHART)
+		return entity_lifts_dns_filtering(entity);
+	return (entity_lifts_dns_filtering(entity) &&
+		strcmp(entity, "world")) ||
+	       !valid_entity(entity, strlen(entity), &why);
 }
 
 /* A selector of a kept policy's rule may select kube-dns's pods. */
@@ -471,7 +498,7 @@ static void rule_lifts(struct dns_reach *out, const struct net_policy *p,
 		return;
 	if (r->peer == PEER_ENTITIES) {
 		for (i = 0; i < r->names.nr; i++)
-			if (lifts_dns_filtering(r->names.items[i]))
+			if (entity_lifts(p, r->names.items[i]))
 				add_new(&out->lifted_by, r->names.items[i]);
 		return;
 	}

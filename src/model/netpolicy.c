@@ -103,6 +103,18 @@ static void policy_release(struct net_policy *p)
 	}
 }
 
+bool net_policy_selects(const struct net_policy *p,
+			const struct pod_template *pt,
+			const struct sandbox *sb)
+{
+	size_t i;
+
+	for (i = 0; i < p->nr_endpoints; i++)
+		if (selector_selects(&p->endpoints[i], pt, sb))
+			return true;
+	return false;
+}
+
 void net_policies_release(struct net_policies *ps)
 {
 	size_t i;

@@ -156,6 +156,14 @@ struct net_ports *net_rule_add_ports(struct net_rule *r,
 
 /* Free what r holds (its peers and toPorts), not r. */
 void net_rule_release(struct net_rule *r);
+/*
+ * p applies to the pods of pt: one of its endpoint selectors selects
+ * them (selector_selects()).
+ */
+bool net_policy_selects(const struct net_policy *p,
+			const struct pod_template *pt,
+			const struct sandbox *sb);
+
 void net_policies_release(struct net_policies *ps);
 
 #endif

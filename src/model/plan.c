@@ -299,24 +299,19 @@ static void check_presented_instance(const struct sandbox *sb,
 	}
 }
 
-/*
- * Entities that reach kube-dns at L3 (cluster, host, all) let a pod send
- * any DNS query past Cilium's DNS proxy; world and all make the DNS rule
- * allow every name. agent-env has the same property: say so.
- */
+/* Entities that lift the DNS filtering (dns_lifting_entities): say so. */
 static void warn_dns_lifting(const struct egress *e, const struct where *w,
 			     const char *whose)
 {
-	static const char *const lifting[] = { "cluster", "host", "all",
-		"world" };
 	size_t i;
 
-	for (i = 0; i < sizeof(lifting) / sizeof(lifting[0]); i++)
-		if (strlist_has(&e->entities, lifting[i]))
+	for (i = 0; i < NR_DNS_LIFTING_ENTITIES; i++)
+		if (strlist_has(&e->entities, dns_lifting_entities[i]))
 			diag_warning(w, "%s allows the entity '%s', which lifts "
 				     "the policies' DNS filtering: the pods "
 				     "may look up any name (as under "
-				     "agent-env)", whose, lifting[i]);
+				     "agent-env)", whose,
+				     dns_lifting_entities[i]);
 }
 
 /*

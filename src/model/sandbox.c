@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "lists.h"
+#include "vocab.h"
 #include "ynode.h"
 
 void strlist_add(struct strlist *l, const char *s, size_t len)
@@ -74,7 +75,21 @@ bool egress_is_empty(const struct egress *e)
 bool egress_allows_world(const struct egress *e)
 {
 	return strlist_has(&e->entities, "world") ||
-	       strlist_has(&e->entities, "all");
+	       strlist_has(&e->entities, ENTITY_ALL);
+}
+
+const char *const dns_lifting_entities[NR_DNS_LIFTING_ENTITIES] = {
+	ENTITY_CLUSTER, "host", ENTITY_ALL, "world",
+};
+
+bool entity_lifts_dns_filtering(const char *entity)
+{
+	size_t i;
+
+	for (i = 0; i < NR_DNS_LIFTING_ENTITIES; i++)
+		if (!strcmp(entity, dns_lifting_entities[i]))
+			return true;
+	return false;
 }
 
 void egress_release(struct egress *e)

@@ -125,6 +125,16 @@ bool egress_is_empty(const struct egress *e);
 bool egress_allows_world(const struct egress *e);
 void egress_release(struct egress *e);
 
+/*
+ * The entities that lift the policies' DNS filtering: an L3 allow of
+ * cluster, host or all reaches kube-dns itself, port 53 included (any
+ * query passes Cilium's DNS proxy); world and all make the DNS rule allow
+ * every name. agent-env has the same property.
+ */
+#define NR_DNS_LIFTING_ENTITIES 4
+extern const char *const dns_lifting_entities[NR_DNS_LIFTING_ENTITIES];
+bool entity_lifts_dns_filtering(const char *entity);
+
 /* One sandbox service: the pods of one workload. */
 struct service {
 	char *name;			/* the agentenv.io/service label */
