@@ -164,11 +164,26 @@ struct side {
 	struct port_list denied_ports;
 };
 
+/* The ports of r's toPorts into l; true when an entry names none (every). */
+static bool add_rule_ports(struct port_list *l, const struct net_rule *r)
+{
+	bool every = false;
+	size_t i, j;
+
+	for (i = 0; i < r->nr_to_ports; i++) {
+		const struct port_list *pl = &r->to_ports[i].ports;
+
+		every |= !pl->nr;
+		for (j = 0; j < pl->nr; j++)
+			port_list_add(l, pl->items[j].number,
+				      pl->items[j].protocol);
+	}
+	return every;
+}
+
 /* What r opens: every port (and ICMP), its ports, or ICMP echo. */
 static void side_open(struct side *s, const struct net_rule *r)
 {
-	size_t i, j;
-
 	if (!r->nr_to_ports) {
 		s->icmp_echo = true;
 		if (!r->icmp_echo)
@@ -177,34 +192,14 @@ static void side_open(struct side *s, const struct net_rule *r)
 	}
 	if (r->icmp_echo)
 		s->icmp_echo = true;
-	for (i = 0; i < r->nr_to_ports; i++) {
-		const struct port_list *pl = &r->to_ports[i].ports;
-
-		if (!pl->nr)
-			s->all_ports = true;
-		for (j = 0; j < pl->nr; j++)
-			port_list_add(&s->ports, pl->items[j].number,
-				      pl->items[j].protocol);
-	}
+	if (add_rule_ports(&s->ports, r))
+		s->all_ports = true;
 }
 
 static void side_deny(struct side *s, const struct net_rule *r)
 {
-	size_t i, j;
-
-	if (!r->nr_to_ports) {
+	if (!r->nr_to_ports || add_rule_ports(&s->denied_ports, r))
 		s->denied = true;
-		return;
-	}
-	for (i = 0; i < r->nr_to_ports; i++) {
-		const struct port_list *pl = &r->to_ports[i].ports;
-
-		if (!pl->nr)
-			s->denied = true;
-		for (j = 0; j < pl->nr; j++)
-			port_list_add(&s->denied_ports, pl->items[j].number,
-				      pl->items[j].protocol);
-	}
 }
 
 static void add_kept(struct strlist *kept, const struct net_policy *p)
