@@ -248,19 +248,50 @@ static bool port_passes(const struct port_list *b, unsigned number,
 		port_list_has(b, number, PROTOCOL_ANY));
 }
 
-/* The ports of a that b lets pass too, less the denied ones. */
+/*
+ * Add number/protocol to out less the denied: ANY (TCP and UDP) keeps
+ * the protocol a deny leaves.
+ */
+static void add_undenied(struct port_list *out, unsigned number,
+			 enum protocol protocol, const struct port_list *denied)
+{
+	bool tcp, udp;
+
+	if (protocol != PROTOCOL_ANY) {
+		if (!port_passes(denied, number, protocol))
+			port_list_add(out, number, protocol);
+		return;
+	}
+	tcp = !port_passes(denied, number, PROTOCOL_TCP);
+	udp = !port_passes(denied, number, PROTOCOL_UDP);
+	if (tcp || udp)
+		port_list_add(out, number, tcp && udp ? PROTOCOL_ANY :
+			      tcp ? PROTOCOL_TCP : PROTOCOL_UDP);
+}
+
+/*
+ * The ports of a that b lets pass too, less the denied ones: ANY on one
+ * side meets TCP or UDP on the other in that protocol.
+ */
 static void intersect(struct port_list *out, const struct side *a,
 		      const struct side *b, const struct port_list *denied)
 {
-	size_t i;
+	static const enum protocol of_any[] = { PROTOCOL_TCP, PROTOCOL_UDP };
+	size_t i, j;
 
 	for (i = 0; i < a->ports.nr; i++) {
 		const struct service_port *sp = &a->ports.items[i];
 
-		if ((b->all_ports || port_passes(&b->ports, sp->number,
-						 sp->protocol)) &&
-		    !port_passes(denied, sp->number, sp->protocol))
-			port_list_add(out, sp->number, sp->protocol);
+		if (b->all_ports ||
+		    port_passes(&b->ports, sp->number, sp->protocol)) {
+			add_undenied(out, sp->number, sp->protocol, denied);
+			continue;
+		}
+		for (j = 0; sp->protocol == PROTOCOL_ANY &&
+		     j < sizeof(of_any) / sizeof(of_any[0]); j++)
+			if (port_list_has(&b->ports, sp->number, of_any[j]))
+				add_undenied(out, sp->number, of_any[j],
+					     denied);
 	}
 }
 
