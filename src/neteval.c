@@ -125,7 +125,7 @@ static bool own_dns_rule(const struct net_policy *p, const struct net_rule *r)
 static bool denies_everything(const struct net_rule *r)
 {
 	return r->peer == PEER_ENTITIES && !r->nr_to_ports &&
-	       has_entity(r, "all", NULL);
+	       !r->icmp_echo && has_entity(r, "all", NULL);
 }
 
 static void add_new(struct strlist *l, const char *s)
@@ -145,6 +145,7 @@ struct side {
 	bool by_pods;		/* some rule naming pods admits the peer */
 	bool by_entities;	/* some rule naming entities admits it */
 	bool denied;		/* a deny without ports matches the peer */
+	bool denied_icmp;	/* a deny of ICMP (icmps) matches it */
 	struct port_list denied_ports;
 };
 
@@ -176,8 +177,11 @@ static void side_deny(struct side *s, const struct net_rule *r)
 {
 	size_t i, j;
 
+	/* Its icmps deny ICMP only. */
+	if (r->icmp_echo)
+		s->denied_icmp = true;
 	if (!r->nr_to_ports) {
-		s->denied = true;
+		s->denied |= !r->icmp_echo;
 		return;
 	}
 	for (i = 0; i < r->nr_to_ports; i++) {
@@ -319,7 +323,8 @@ void net_reach_between(const struct net_model *m, size_t from, size_t to,
 			intersect(&out->ports, &e, &in, &denied);
 		else if (!out->all_ports)
 			intersect(&out->ports, &in, &e, &denied);
-		out->icmp_echo = e.icmp_echo && in.icmp_echo;
+		out->icmp_echo = e.icmp_echo && in.icmp_echo &&
+				 !e.denied_icmp && !in.denied_icmp;
 		out->any = out->all_ports || out->ports.nr || out->icmp_echo;
 		out->open_only = in.by_entities && !in.by_pods &&
 				 in.enforced;
