@@ -13,7 +13,8 @@
  *    rules of the direction, allow or deny (enableDefaultDeny's default);
  *    else everything passes;
  *  - allow rules of every policy are OR-ed; a deny takes precedence over
- *    every allow; an L4 deny takes only its ports (ping still passes);
+ *    every allow; an L4 deny takes only its ports (ping still passes),
+ *    a deny's icmps only ICMP;
  *  - without toPorts every port and protocol passes, ICMP included; with
  *    toPorts, ICMP is blocked; protocol ANY (or none) is TCP and UDP;
  *  - "ingress: [{}]" selects no peer and puts the pod in default deny;
@@ -567,6 +568,14 @@ static const struct reach_case reach_cases[] = {
 	{ "a deny with ports leaves ICMP", AB,
 	  { "on=app=b in pods=app=a", "on=app=b in-deny pods=app=a "
 	    "ports=80/TCP", NULL }, "all icmp kept=" P1 },
+	/* A deny of ICMP (icmps) takes ICMP alone. */
+	{ "an ICMP deny takes ICMP alone", AB,
+	  { "on=app=b in pods=app=a", "on=app=b in-deny pods=app=a icmp",
+	    NULL }, "all kept=" P1 },
+	{ "an egress ICMP deny to all takes ICMP alone", AB,
+	  { "on=app=b in pods=app=a ports=80/TCP in pods=app=a icmp",
+	    "on=app=a out pods=app=b out-deny ent=all icmp", NULL },
+	  "80/TCP kept=" P2 "," P1 },
 	/* The empty rule: enforces, admits nothing. */
 	{ "an empty ingress rule admits nothing", AB,
 	  { "on=app=b in empty", NULL }, "none" },
@@ -749,6 +758,9 @@ static const struct egress_case egress_cases[] = {
 	{ "a deny to all on a port is no isolation",
 	  { "on=app=a out ent=world out-deny ent=all ports=25/TCP", NULL },
 	  "entity:world (" P1 ")" },
+	{ "a deny to all of ICMP is no isolation",
+	  { "on=app=a out ent=world out-deny ent=all icmp", NULL },
+	  "entity:world (" P1 ")" },
 	{ "a deny to all of another pod", { "on=app=a out ent=world",
 	  "on=app=b out-deny ent=all", NULL }, "entity:world (" P1 ")" },
 };
@@ -837,6 +849,8 @@ static const struct dns_case dns_cases[] = {
 	{ "kept and lifted by name", { "name=NetworkPolicy/np on=app=a out "
 	  "unknown out ent=all", NULL }, "lifted=all kept=NetworkPolicy/np" },
 	/* Isolated: no lookups at all. */
+	{ "a deny to all of ICMP: lookups stay", { "on=app=a out " KUBE_DNS
+	  " dns=a.org out-deny ent=all icmp", NULL }, "names=a.org" },
 	{ "isolated", { "on=app=a out " KUBE_DNS " dns=a.org,"
 	  "*.ns.svc.cluster.local out ent=world out unknown",
 	  "on=app=a out-deny ent=all", NULL }, "" },
