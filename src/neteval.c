@@ -497,13 +497,27 @@ static bool may_select_kube_dns(const struct selector *sel)
 	return true;
 }
 
+/*
+ * Every port r opens is DNS-checked: an entry without the check beside
+ * a checked one passes its ports past the DNS proxy, unfiltered.
+ */
+static bool only_dns_checked(const struct net_rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_to_ports; i++)
+		if (r->to_ports[i].check != CHECK_DNS)
+			return false;
+	return r->nr_to_ports > 0;
+}
+
 /* What in an unchecked (L3) rule r lifts the DNS filtering. */
 static void rule_lifts(struct dns_reach *out, const struct net_policy *p,
 		       const struct net_rule *r)
 {
 	size_t i;
 
-	if (r->empty || checks_dns(r))
+	if (r->empty || only_dns_checked(r))
 		return;
 	if (r->peer == PEER_ENTITIES) {
 		for (i = 0; i < r->names.nr; i++)
