@@ -844,6 +844,12 @@ static const struct dns_case dns_cases[] = {
 	  "pods=ns!=kube-system", NULL }, "" },
 	{ "one selector of several may", { "on=app=a out "
 	  "pods=ns=ns pods=ns=kube-system", NULL }, "kept=" P1 },
+	/* Ports without the DNS check beside checked ones pass unproxied. */
+	{ "a kept rule with an unchecked entry", { "on=app=a out "
+	  KUBE_DNS " dns=a.org ports=53/TCP", NULL }, "names=a.org kept=" P1 },
+	{ "an entity rule checked on one entry only", { "on=app=a out "
+	  "ent=cluster dns=a.org ports=53/TCP", NULL },
+	  "names=a.org lifted=cluster" },
 	{ "a kept CIDR", { "on=app=a out cidr=10.0.0.0/8", NULL }, "" },
 	{ "a kept empty rule", { "on=app=a out empty", NULL }, "" },
 	{ "kept and lifted by name", { "name=NetworkPolicy/np on=app=a out "
