@@ -291,8 +291,8 @@ static void add_pod(struct world *w, size_t i, const char *labels)
  * The services of pods (NULL-ended), in the namespace ns of release r,
  * with the kept policies; no pod carries the sandbox's labels.
  */
-static void world_init(struct world *w, const char *const *pods,
-		       const char *const *policies)
+static void world_setup(struct world *w, const char *const *pods,
+			const char *const *policies)
 {
 	size_t i;
 
@@ -311,6 +311,12 @@ static void world_init(struct world *w, const char *const *pods,
 	}
 	for (i = 0; i < MAX_POLICIES && policies[i]; i++)
 		add_policy(&w->cps, policies[i], i + 1);
+}
+
+static void world_init(struct world *w, const char *const *pods,
+		       const char *const *policies)
+{
+	world_setup(w, pods, policies);
 	net_model_init(&w->net, &w->sb, &w->pts, &w->cps);
 }
 
@@ -884,6 +890,96 @@ START_TEST(test_dns)
 }
 END_TEST
 
+/* --- with the sandbox's own policies ------------------------------------- */
+
+#define SANDBOXED(svc) RELEASE_LABEL "=r " SANDBOX_LABEL "=true " \
+	SERVICE_LABEL "=" svc
+#define ON(svc) "on=" SERVICE_LABEL "=" svc
+
+/*
+ * The release's pods with the labels the plan decides (agent on network
+ * a, db on b, web isolated), the sandbox's own policies and kept ones:
+ * what a kept policy opens shows under its name, and isolation (a deny)
+ * still beats it.
+ */
+START_TEST(test_kept_beside_own)
+{
+	static const char *const pods[] = {
+		SANDBOXED("agent") " " NETWORK_LABEL_PREFIX "a=true",
+		SANDBOXED("db") " " NETWORK_LABEL_PREFIX "b=true",
+		SANDBOXED("web"), NULL };
+	static const char *const policies[] = {
+		"name=CiliumNetworkPolicy/open " ON("agent") " out ent=world",
+		"name=NetworkPolicy/db " ON("db") " in pods=" SERVICE_LABEL
+		"=agent ports=5432/TCP",
+		"name=CiliumNetworkPolicy/web " ON("web") " out ent=world "
+		"in ent=all", NULL };
+	static const char *const names[] = { "agent", "db", "web" };
+	struct buf got = BUF_INIT;
+	struct allows al = { 0 };
+	struct pair_reach r;
+	struct dns_reach d;
+	struct world w;
+	size_t i;
+
+	world_setup(&w, pods, policies);
+	for (i = 0; i < w.sb.nr; i++) {
+		free(w.sb.services[i].name);
+		w.sb.services[i].name = xstrdup(names[i]);
+	}
+	strlist_add(&w.sb.services[0].networks, "a", 1);
+	strlist_add(&w.sb.services[1].networks, "b", 1);
+	w.sb.services[2].isolated = true;
+	w.sb.uses_networks = true;
+	w.sb.has_set[SET_RELEASE] = true;
+	net_model_init(&w.net, &w.sb, &w.pts, &w.cps);
+
+	/* The example: a kept policy opens the internet. */
+	net_egress(&w.net, 0, &al);
+	describe_allows(&got, &al);
+	ck_assert_str_eq(got.data, "entity:world (CiliumNetworkPolicy/open)");
+	allows_release(&al);
+	buf_reset(&got);
+	net_dns(&w.net, 0, &d);
+	describe_dns(&got, &d);
+	ck_assert_str_eq(got.data, "cluster lifted=world");
+	dns_reach_release(&d);
+	buf_reset(&got);
+
+	/* No shared network: only the kept policy admits, on its port. */
+	net_reach_between(&w.net, 0, 1, &r);
+	describe_reach(&got, &r);
+	ck_assert_str_eq(got.data, "5432/TCP kept=NetworkPolicy/db");
+	ck_assert_uint_eq(r.networks.nr, 0);
+	pair_reach_release(&r);
+	buf_reset(&got);
+	net_reach_between(&w.net, 1, 0, &r);
+	describe_reach(&got, &r);
+	ck_assert_str_eq(got.data, "none");
+	pair_reach_release(&r);
+	buf_reset(&got);
+
+	/* Isolated: the kept allows change nothing. */
+	net_egress(&w.net, 2, &al);
+	ck_assert_uint_eq(al.nr, 0);
+	allows_release(&al);
+	net_dns(&w.net, 2, &d);
+	describe_dns(&got, &d);
+	ck_assert_str_eq(got.data, "");
+	dns_reach_release(&d);
+	for (i = 0; i < 2; i++) {
+		net_reach_between(&w.net, i, 2, &r);
+		ck_assert(!r.any);
+		pair_reach_release(&r);
+		net_reach_between(&w.net, 2, i, &r);
+		ck_assert(!r.any);
+		pair_reach_release(&r);
+	}
+	buf_release(&got);
+	world_release(&w);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *suite = suite_create("neteval");
@@ -894,6 +990,7 @@ static Suite *make_suite(void)
 	tcase_add_loop_test(tc, test_egress, 0,
 			    (int)ARRAY_SIZE(egress_cases));
 	tcase_add_loop_test(tc, test_dns, 0, (int)ARRAY_SIZE(dns_cases));
+	tcase_add_test(tc, test_kept_beside_own);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
