@@ -31,9 +31,8 @@ CiliumNetworkPolicies in the same rule forms, and NetworkPolicies
 (podSelector peers, numbered ports) read into those forms as Kubernetes
 defines them (no peers: everyone, the entity all; policyTypes defaulted).
 Their egress is --explain's scope "kept" with the policy's "Kind/name";
-an entity of theirs lifts DNS filtering when it reaches kube-dns at L3
-(cluster, host, all): world does so only in the sandbox's own egress,
-whose DNS rule then allows every name.
+their entities lift DNS filtering as the sandbox's do (cluster, host and
+all reach kube-dns at L3; world any DNS server on the internet).
 The chart's Services of type NodePort or LoadBalancer are matched the way
 Kubernetes does (spec.selector, every label equal, no selector: no pod)
 against the sandboxed pods' labels in the stream: each pair must be in
@@ -411,8 +410,6 @@ def outside(policies, pod, release_wide):
             continue
         scope = "kept" if pol.kept else \
             "release" if release_wide(pol) else "service"
-        lifting = DNS_LIFTING_ENTITIES - {"world"} if pol.kept else \
-            DNS_LIFTING_ENTITIES
         for n, rule in enumerate(pol.sections["egress"] or []):
             w = f"{pol.where} egress[{n}]"
             ports, entries = rule_ports(rule, w)
@@ -450,7 +447,7 @@ def outside(policies, pod, release_wide):
                         raise Unsupported(f"{w}: {key} limited to ports")
                     items.add((kind, scope, frozenset([name]), None, None,
                                None, None, pol.kept))
-                    if kind == "entity" and name in lifting:
+                    if kind == "entity" and name in DNS_LIFTING_ENTITIES:
                         lifted.add(name)
             if pol.kept and rule.get("toEndpoints"):
                 raise Unsupported(f"{w}: a kept policy's egress to pods")

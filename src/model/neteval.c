@@ -141,7 +141,7 @@ static bool own_dns_rule(const struct net_policy *p, const struct net_rule *r)
 static bool denies_everything(const struct net_rule *r)
 {
 	return r->peer == PEER_ENTITIES && !r->nr_to_ports &&
-	       has_entity(r, ENTITY_ALL, NULL);
+	       !r->icmp_echo && has_entity(r, ENTITY_ALL, NULL);
 }
 
 static void add_new(struct strlist *l, const char *s)
@@ -161,6 +161,7 @@ struct side {
 	bool by_pods;		/* some rule naming pods admits the peer */
 	bool by_entities;	/* some rule naming entities admits it */
 	bool denied;		/* a deny without ports matches the peer */
+	bool denied_icmp;	/* a deny of ICMP (icmps) matches it */
 	struct port_list denied_ports;
 };
 
@@ -198,7 +199,14 @@ static void side_open(struct side *s, const struct net_rule *r)
 
 static void side_deny(struct side *s, const struct net_rule *r)
 {
-	if (!r->nr_to_ports || add_rule_ports(&s->denied_ports, r))
+	/* Its icmps deny ICMP only. */
+	if (r->icmp_echo)
+		s->denied_icmp = true;
+	if (!r->nr_to_ports) {
+		s->denied |= !r->icmp_echo;
+		return;
+	}
+	if (add_rule_ports(&s->denied_ports, r))
 		s->denied = true;
 }
 
@@ -225,11 +233,13 @@ static void side_collect(const struct net_model *m, size_t self, size_t peer,
 		if (!policy_selects(m, p, self))
 			continue;
 		/*
-		 * Allow rules put the pod in default deny for the direction
-		 * (unless the policy says enableDefaultDeny: false); deny
-		 * rules alone are read as not doing so: more passes.
+		 * Rules of the direction, allow or deny, put the pod in
+		 * default deny for it (Cilium: len(Ingress) > 0 ||
+		 * len(IngressDeny) > 0), unless the policy says
+		 * enableDefaultDeny: false.
 		 */
-		s->enforced |= p->has[allow] && !p->default_allow[allow];
+		s->enforced |= (p->has[allow] || p->has[deny]) &&
+			       !p->default_allow[allow];
 		for (j = 0; j < p->nr_rules[allow]; j++) {
 			const struct net_rule *rule = &p->rules[allow][j];
 
@@ -264,19 +274,50 @@ static bool port_passes(const struct port_list *b, unsigned number,
 		port_list_has(b, number, PROTOCOL_ANY));
 }
 
-/* The ports of a that b lets pass too, less the denied ones. */
+/*
+ * Add number/protocol to out less the denied: ANY (TCP and UDP) keeps
+ * the protocol a deny leaves.
+ */
+static void add_undenied(struct port_list *out, unsigned number,
+			 enum protocol protocol, const struct port_list *denied)
+{
+	bool tcp, udp;
+
+	if (protocol != PROTOCOL_ANY) {
+		if (!port_passes(denied, number, protocol))
+			port_list_add(out, number, protocol);
+		return;
+	}
+	tcp = !port_passes(denied, number, PROTOCOL_TCP);
+	udp = !port_passes(denied, number, PROTOCOL_UDP);
+	if (tcp || udp)
+		port_list_add(out, number, tcp && udp ? PROTOCOL_ANY :
+			      tcp ? PROTOCOL_TCP : PROTOCOL_UDP);
+}
+
+/*
+ * The ports of a that b lets pass too, less the denied ones: ANY on one
+ * side meets TCP or UDP on the other in that protocol.
+ */
 static void intersect(struct port_list *out, const struct side *a,
 		      const struct side *b, const struct port_list *denied)
 {
-	size_t i;
+	static const enum protocol of_any[] = { PROTOCOL_TCP, PROTOCOL_UDP };
+	size_t i, j;
 
 	for (i = 0; i < a->ports.nr; i++) {
 		const struct service_port *sp = &a->ports.items[i];
 
-		if ((b->all_ports || port_passes(&b->ports, sp->number,
-						 sp->protocol)) &&
-		    !port_passes(denied, sp->number, sp->protocol))
-			port_list_add(out, sp->number, sp->protocol);
+		if (b->all_ports ||
+		    port_passes(&b->ports, sp->number, sp->protocol)) {
+			add_undenied(out, sp->number, sp->protocol, denied);
+			continue;
+		}
+		for (j = 0; sp->protocol == PROTOCOL_ANY &&
+		     j < sizeof(of_any) / sizeof(of_any[0]); j++)
+			if (port_list_has(&b->ports, sp->number, of_any[j]))
+				add_undenied(out, sp->number, of_any[j],
+					     denied);
 	}
 }
 
@@ -304,7 +345,8 @@ void net_reach_between(const struct net_model *m, size_t from, size_t to,
 			intersect(&out->ports, &e, &in, &denied);
 		else if (!out->all_ports)
 			intersect(&out->ports, &in, &e, &denied);
-		out->icmp_echo = e.icmp_echo && in.icmp_echo;
+		out->icmp_echo = e.icmp_echo && in.icmp_echo &&
+				 !e.denied_icmp && !in.denied_icmp;
 		out->any = out->all_ports || out->ports.nr || out->icmp_echo;
 		out->open_only = in.by_entities && !in.by_pods &&
 				 in.enforced;
@@ -446,18 +488,16 @@ void allows_release(struct allows *a)
 /* --- DNS ----------------------------------------------------------------- */
 
 /*
- * An allowed entity lifts the DNS filtering: one that reaches kube-dns at
- * L3 (cluster, host, all, or one Cilium does not know), or world in the
- * sandbox's own egress, whose DNS rule then allows every name (netbuild.c).
+ * An allowed entity lifts the DNS filtering: cluster, host and all reach
+ * kube-dns at L3, world (and all) any DNS server on the internet, and
+ * the sandbox's own DNS rule then allows every name (netbuild.c); an
+ * entity Cilium does not know counts as all.
  */
-static bool entity_lifts(const struct net_policy *p, const char *entity)
+static bool entity_lifts(const char *entity)
 {
 	const char *why;
 
-	if (p->origin != ORIGIN_CHART)
-		return entity_lifts_dns_filtering(entity);
-	return (entity_lifts_dns_filtering(entity) &&
-		strcmp(entity, "world")) ||
+	return entity_lifts_dns_filtering(entity) ||
 	       !valid_entity(entity, strlen(entity), &why);
 }
 
@@ -483,17 +523,31 @@ static bool may_select_kube_dns(const struct selector *sel)
 	return true;
 }
 
+/*
+ * Every port r opens is DNS-checked: an entry without the check beside
+ * a checked one passes its ports past the DNS proxy, unfiltered.
+ */
+static bool only_dns_checked(const struct net_rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_to_ports; i++)
+		if (r->to_ports[i].check != CHECK_DNS)
+			return false;
+	return r->nr_to_ports > 0;
+}
+
 /* What in an unchecked (L3) rule r lifts the DNS filtering. */
 static void rule_lifts(struct dns_reach *out, const struct net_policy *p,
 		       const struct net_rule *r)
 {
 	size_t i;
 
-	if (r->empty || checks_dns(r))
+	if (r->empty || only_dns_checked(r))
 		return;
 	if (r->peer == PEER_ENTITIES) {
 		for (i = 0; i < r->names.nr; i++)
-			if (entity_lifts(p, r->names.items[i]))
+			if (entity_lifts(r->names.items[i]))
 				add_new(&out->lifted_by, r->names.items[i]);
 		return;
 	}

@@ -121,8 +121,9 @@ struct net_policy {
 	size_t nr_rules[NR_NET_DIRECTIONS];
 	size_t alloc_rules[NR_NET_DIRECTIONS];
 	/*
-	 * The rules of a direction are present even when empty ("egress:
-	 * []" enforces the direction and allows nothing).
+	 * The policy has rules of the direction, and so enforces it: for
+	 * Cilium a non-empty list (an empty one does not count); for a
+	 * NetworkPolicy a direction of its policyTypes, rules or not.
 	 */
 	bool has[NR_NET_DIRECTIONS];
 	/*

@@ -263,8 +263,9 @@ static void text_dns(struct buf *b, const struct dns_reach *d)
 			 d->lifted_by.nr > 1 ? "ies" : "y");
 		add_names(b, d->lifted_by.items, d->lifted_by.nr);
 		buf_adds(b, ": any name can be looked up (cluster, host and all "
-			 "allow kube-dns itself, port 53 included; world and "
-			 "all add the \"*\" pattern)\n");
+			 "reach kube-dns itself, port 53 included; world and "
+			 "all any DNS server on the internet, and add the "
+			 "\"*\" pattern to the sandbox's DNS rule)\n");
 	}
 	if (d->lifted_by_kept.nr) {
 		buf_addf(b, TEXT_FIELD "lifted by kept ", d->lifted_by.nr ?
