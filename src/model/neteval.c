@@ -81,11 +81,12 @@ static bool policy_selects(const struct net_model *m,
 }
 
 /*
- * r's entities include a or b, or one Cilium does not know (a kept
- * policy's, as written: it counts as all).
+ * r's entities include a or b. In an allow, one Cilium does not know (a
+ * kept policy's, as written) counts as all; in a deny, as nothing: what
+ * cannot be read opens more, never less.
  */
 static bool has_entity(const struct net_rule *r, const char *a,
-		       const char *b)
+		       const char *b, bool deny)
 {
 	size_t i;
 
@@ -94,15 +95,18 @@ static bool has_entity(const struct net_rule *r, const char *a,
 		const char *why;
 
 		if (!strcmp(e, a) || (b && !strcmp(e, b)) ||
-		    !valid_entity(e, strlen(e), &why))
+		    (!deny && !valid_entity(e, strlen(e), &why)))
 			return true;
 	}
 	return false;
 }
 
-/* r's peers include the pods of service k. */
+/*
+ * r's peers include the pods of service k; deny: r is a deny rule (an
+ * unknown peer matches nothing there).
+ */
 static bool rule_matches_pod(const struct net_model *m,
-			     const struct net_rule *r, size_t k)
+			     const struct net_rule *r, size_t k, bool deny)
 {
 	if (r->empty)
 		return false;
@@ -110,14 +114,14 @@ static bool rule_matches_pod(const struct net_model *m,
 	case PEER_ENDPOINTS:
 		return selects_pod(m, r->selectors, r->nr_selectors, k);
 	case PEER_ENTITIES:
-		return has_entity(r, ENTITY_ALL, ENTITY_CLUSTER);
+		return has_entity(r, ENTITY_ALL, ENTITY_CLUSTER, deny);
 	case PEER_CIDRS:
 	case PEER_FQDNS:
 		return false;
 	case PEER_UNKNOWN:
 		break;
 	}
-	return true;
+	return !deny;
 }
 
 /* r has a DNS-checked port. */
@@ -141,7 +145,7 @@ static bool own_dns_rule(const struct net_policy *p, const struct net_rule *r)
 static bool denies_everything(const struct net_rule *r)
 {
 	return r->peer == PEER_ENTITIES && !r->nr_to_ports &&
-	       !r->icmp_echo && has_entity(r, ENTITY_ALL, NULL);
+	       !r->icmp_echo && has_entity(r, ENTITY_ALL, NULL, true);
 }
 
 static void add_new(struct strlist *l, const char *s)
@@ -244,7 +248,7 @@ static void side_collect(const struct net_model *m, size_t self, size_t peer,
 			const struct net_rule *rule = &p->rules[allow][j];
 
 			if (own_dns_rule(p, rule) ||
-			    !rule_matches_pod(m, rule, peer))
+			    !rule_matches_pod(m, rule, peer, false))
 				continue;
 			side_open(s, rule);
 			if (rule->peer == PEER_ENTITIES)
@@ -256,7 +260,8 @@ static void side_collect(const struct net_model *m, size_t self, size_t peer,
 			add_kept(&r->kept, p);
 		}
 		for (j = 0; j < p->nr_rules[deny]; j++)
-			if (rule_matches_pod(m, &p->rules[deny][j], peer))
+			if (rule_matches_pod(m, &p->rules[deny][j], peer,
+					     true))
 				side_deny(s, &p->rules[deny][j]);
 	}
 	if (!s->enforced) {
