@@ -577,12 +577,23 @@ def from_policies(stream_path, explain, args_path=None, values_path=None):
         return all(pol.applies(p) for p in pods)
 
     facts = {"matrix": set(), "egress": {}, "dns": {}, "open": {},
-             "problems": []}
+             "open_kept": {}, "problems": []}
+    own = [pol for pol in policies if not pol.kept]
     without_open = [pol for pol in policies if not admits_world(pol)]
     for a in pods:
+        # What each kept policy alone lets in from the internet.
+        for pol in policies:
+            if not pol.kept or "ingress" not in pol.sections or \
+                    not pol.applies(a) or \
+                    denied(policies, "ingressDeny", a, WORLD, "from"):
+                continue
+            r = reach_from_outside([pol], a, WORLD)
+            if r is not None and r[0] != set():
+                facts["open_kept"].setdefault(a.service, set()).add(
+                    (pol.kept, norm_ports(r[0])))
         seen = []
         for peer in (WORLD, OTHER_NAMESPACE_POD):
-            r = reach_from_outside(policies, a, peer)
+            r = reach_from_outside(own, a, peer)
             seen.append(("none",) if r is None else
                         (norm_ports(r[0]), r[1]))
         if seen[0] != seen[1]:
@@ -593,7 +604,7 @@ def from_policies(stream_path, explain, args_path=None, values_path=None):
             facts["open"][a.service] = ((), False)
         else:
             facts["open"][a.service] = seen[0]
-        for pol in policies:
+        for pol in own:
             if admits_world(pol) and pol.applies(a) and \
                     set(pol.sections) != {"ingress"}:
                 facts["problems"].append(
@@ -633,7 +644,11 @@ def from_explain(explain):
     for m in explain["matrix"]:
         facts["matrix"].add((m["from"], m["to"], norm_ports(m["ports"]),
                              m["icmp_echo"]))
+    facts["open_kept"] = {}
     for s in explain["services"]:
+        for o in s.get("open_to_anyone_kept", []):
+            facts["open_kept"].setdefault(s["name"], set()).add(
+                (o["policy"], norm_ports(o["ports"])))
         items = set()
         for e in s["egress"]:
             names = frozenset(e["names"])
@@ -684,6 +699,10 @@ def compare(policy_facts, explain_facts):
             for item in sorted(a["egress"][svc] - b["egress"].get(svc, set()),
                                key=show):
                 problems.append(f"service {svc} egress {show(item)}: {what}")
+    if policy_facts["open_kept"] != explain_facts["open_kept"]:
+        problems.append(f"from outside through kept policies: policies "
+                        f"say {policy_facts['open_kept']}, --explain says "
+                        f"{explain_facts['open_kept']}")
     for svc in sorted(policy_facts["dns"]):
         p, e = policy_facts["dns"][svc], explain_facts["dns"].get(svc)
         if p != e:

@@ -490,6 +490,87 @@ void allows_release(struct allows *a)
 	memset(a, 0, sizeof(*a));
 }
 
+/* --- from outside the cluster -------------------------------------------- */
+
+/* Service k's pods may receive nothing: an ingress deny to every entity. */
+static bool ingress_denied(const struct net_model *m, size_t k)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->nr; i++) {
+		const struct net_policy *p = m->all[i];
+
+		if (!policy_selects(m, p, k))
+			continue;
+		for (j = 0; j < p->nr_rules[NET_INGRESS_DENY]; j++)
+			if (denies_everything(&p->rules[NET_INGRESS_DENY][j]))
+				return true;
+	}
+	return false;
+}
+
+/* An ingress rule r admits an address on the internet. */
+static bool admits_world(const struct net_rule *r)
+{
+	if (r->empty)
+		return false;
+	switch (r->peer) {
+	case PEER_ENTITIES:
+		return has_entity(r, ENTITY_ALL, "world", false);
+	case PEER_CIDRS:
+	case PEER_UNKNOWN:
+		return true;
+	case PEER_ENDPOINTS:
+	case PEER_FQDNS:
+		break;
+	}
+	return false;
+}
+
+void net_inbound(const struct net_model *m, size_t k, struct inbounds *out)
+{
+	size_t i, j;
+
+	if (ingress_denied(m, k))
+		return;
+	for (i = 0; i < m->nr; i++) {
+		const struct net_policy *p = m->all[i];
+		struct inbound *in = NULL;
+
+		if (!policy_selects(m, p, k))
+			continue;
+		for (j = 0; j < p->nr_rules[NET_INGRESS]; j++) {
+			const struct net_rule *r = &p->rules[NET_INGRESS][j];
+
+			if (!admits_world(r))
+				continue;
+			if (!in) {
+				out->items = xgrow(out->items,
+						   sizeof(*out->items),
+						   out->nr + 1, &out->alloc);
+				in = &out->items[out->nr++];
+				memset(in, 0, sizeof(*in));
+				in->policy = p;
+			}
+			/* (ICMP alone from outside is no port: not listed.) */
+			if (!r->nr_to_ports)
+				in->all_ports |= !r->icmp_echo;
+			else if (add_rule_ports(&in->ports, r))
+				in->all_ports = true;
+		}
+	}
+}
+
+void inbounds_release(struct inbounds *in)
+{
+	size_t i;
+
+	for (i = 0; i < in->nr; i++)
+		port_list_release(&in->items[i].ports);
+	free(in->items);
+	memset(in, 0, sizeof(*in));
+}
+
 /* --- DNS ----------------------------------------------------------------- */
 
 /*

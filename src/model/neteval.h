@@ -105,6 +105,28 @@ struct allows {
 void net_egress(const struct net_model *m, size_t k, struct allows *out);
 void allows_release(struct allows *a);
 
+/* What one policy lets in from outside the cluster (an internet address). */
+struct inbound {
+	const struct net_policy *policy;
+	bool all_ports;
+	struct port_list ports;		/* else these */
+};
+
+struct inbounds {
+	struct inbound *items;
+	size_t nr;
+	size_t alloc;
+};
+
+/*
+ * What anyone outside the cluster may open on service k, per policy in
+ * policy order: its ingress rules from the entities all or world (or one
+ * Cilium does not know), from CIDRs, or from a peer that cannot be read;
+ * nothing when an ingress deny to every entity selects it.
+ */
+void net_inbound(const struct net_model *m, size_t k, struct inbounds *out);
+void inbounds_release(struct inbounds *in);
+
 /* What service k may look up. */
 struct dns_reach {
 	bool cluster;			/* the namespace's names */

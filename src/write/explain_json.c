@@ -94,6 +94,42 @@ static void json_pair(struct json *j, const struct net_model *m, size_t from,
 	pair_reach_release(&r);
 }
 
+/*
+ * "open_to_anyone_kept": [{policy, ports}]: what the chart's kept
+ * policies let in from outside the cluster; only where they do.
+ */
+static void json_kept_inbound(struct json *j, const struct net_model *m,
+			      size_t k)
+{
+	struct inbounds in = { 0 };
+	bool first = true;
+	size_t i;
+
+	net_inbound(m, k, &in);
+	for (i = 0; i < in.nr; i++) {
+		const struct inbound *a = &in.items[i];
+
+		if (a->policy->origin != ORIGIN_CHART)
+			continue;
+		if (first) {
+			json_key(j, "open_to_anyone_kept");
+			json_open(j, '[');
+			first = false;
+		}
+		json_open(j, '{');
+		json_str_member(j, "policy", a->policy->name_parts[0]);
+		json_key(j, "ports");
+		if (a->all_ports)
+			json_str(j, "all");
+		else
+			json_port_list(j, a->ports.items, a->ports.nr);
+		json_close(j, '}');
+	}
+	if (!first)
+		json_close(j, ']');
+	inbounds_release(&in);
+}
+
 /* "exposed_by": [{service, type, ports}]: Services from outside to k. */
 static void json_exposed(struct json *j, const struct sandbox *sb, size_t k)
 {
@@ -216,6 +252,7 @@ static void json_service(struct json *j, const struct net_model *m,
 			json_str(j, "release");
 		json_close(j, ']');
 	}
+	json_kept_inbound(j, m, k);
 	json_key(j, "dns_names");
 	if (svc->dns_name) {
 		json_open(j, '{');

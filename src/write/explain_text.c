@@ -70,21 +70,55 @@ static void text_field(struct buf *b, bool *first, const char *name)
 	*first = false;
 }
 
+/* Whose rule it is: "own", "release-wide", "kept Kind/name". */
+static void add_origin(struct buf *b, const struct net_policy *p)
+{
+	if (p->origin == ORIGIN_CHART) {
+		buf_adds(b, "kept ");
+		add_printable(b, p->name_parts[0]);
+	} else {
+		buf_adds(b, p->origin == ORIGIN_SERVICE ? "own" :
+			 "release-wide");
+	}
+}
+
+/* Who outside the cluster may reach service k: the policies that say so. */
+static void text_inbound(struct buf *b, const struct net_model *m, size_t k,
+			 bool *first)
+{
+	const struct service *self = &m->sb->services[k];
+	struct inbounds in = { 0 };
+	size_t i;
+
+	net_inbound(m, k, &in);
+	for (i = 0; i < in.nr; i++) {
+		const struct inbound *a = &in.items[i];
+
+		text_field(b, first, "reached by");
+		buf_adds(b, "anyone, from outside the cluster too, on ");
+		if (a->all_ports)
+			buf_adds(b, "every port");
+		else
+			add_ports(b, a->ports.items, a->ports.nr, ", ");
+		buf_adds(b, " (");
+		if (a->policy->origin == ORIGIN_CHART)
+			add_origin(b, a->policy);
+		else
+			buf_adds(b, allow_ingress_source(self));
+		buf_adds(b, ")\n");
+	}
+	inbounds_release(&in);
+}
+
 static void text_reach(struct buf *b, const struct net_model *m, size_t k,
 		       bool incoming)
 {
 	const struct sandbox *sb = m->sb;
-	const struct service *self = &sb->services[k];
 	bool first = true;
 	size_t i;
 
-	if (incoming && self->allow_ingress.nr) {
-		text_field(b, &first, "reached by");
-		buf_adds(b, "anyone, from outside the cluster too, on ");
-		add_ports(b, self->allow_ingress.items, self->allow_ingress.nr,
-			  ", ");
-		buf_addf(b, " (%s)\n", allow_ingress_source(self));
-	}
+	if (incoming)
+		text_inbound(b, m, k, &first);
 	for (i = 0; i < sb->nr; i++) {
 		const struct service *other = &sb->services[i];
 		struct pair_reach r;
@@ -157,18 +191,6 @@ static void text_check(struct buf *b, const struct allow *a)
 		buf_adds(b, " (DNS lookups checked)");
 	else if (a->check == CHECK_OTHER)
 		buf_adds(b, " (other L7 rules)");
-}
-
-/* Whose rule it is: "own", "release-wide", "kept Kind/name". */
-static void add_origin(struct buf *b, const struct net_policy *p)
-{
-	if (p->origin == ORIGIN_CHART) {
-		buf_adds(b, "kept ");
-		add_printable(b, p->name_parts[0]);
-	} else {
-		buf_adds(b, p->origin == ORIGIN_SERVICE ? "own" :
-			 "release-wide");
-	}
 }
 
 /* What a allows towards: its names, by kind. */
