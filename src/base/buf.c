@@ -179,18 +179,25 @@ void buf_addch(struct buf *b, char c)
 	buf_add(b, &c, 1);
 }
 
+/*
+ * Formatted once into the room b has, when it fits (a reused buffer),
+ * else measured, made room for, and formatted again.
+ */
 void buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
+	size_t room = b->alloc ? b->alloc - b->len : 0;	/* with the NUL */
 	va_list copy;
 	int n;
 
 	va_copy(copy, ap);
-	n = vsnprintf(NULL, 0, fmt, copy);
+	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, copy);
 	va_end(copy);
 	if (n < 0)
 		buf_die("cannot format a message (%s)", fmt);
-	buf_reserve(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	if ((size_t)n >= room) {
+		buf_reserve(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 

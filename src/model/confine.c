@@ -93,13 +93,22 @@ static bool check_host_namespaces(const struct pod_template *pt)
 	for (i = 0; i < sizeof(host_namespaces) / sizeof(host_namespaces[0]);
 	     i++) {
 		const struct host_namespace *h = &host_namespaces[i];
+		struct fy_node *v = ynode_get(pt->spec, h->field);
 		struct buf field = BUF_INIT, problem = BUF_INIT;
 
+		/* (The message is made only for a value to refuse.) */
+		switch (ynode_bool(v)) {
+		case YBOOL_UNSET:
+		case YBOOL_FALSE:
+			continue;
+		case YBOOL_TRUE:
+		case YBOOL_OTHER:
+			break;
+		}
 		buf_addf(&field, "spec.%s", h->field);
 		buf_addf(&problem, "%s, so it cannot be sandboxed: remove "
 			 "%s, " OPT_OUT, h->means, h->field);
-		ok &= check_false(pt, ynode_get(pt->spec, h->field),
-				  field.data, problem.data);
+		ok &= check_false(pt, v, field.data, problem.data);
 		buf_release(&field);
 		buf_release(&problem);
 	}

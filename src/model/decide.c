@@ -47,18 +47,11 @@ void decide_pod(struct pod_template *pt, const struct service *svc)
 	pt->decided.decided = true;
 }
 
-static void add_edit(struct pod_decisions *pd, size_t *alloc,
-		     const char *key, const char *value, bool quoted, bool last)
+static void add_edit(struct pod_decisions *pd, const char *key,
+		     const char *value, bool quoted, bool last)
 {
-	struct label_edit *e;
-
-	pd->edits = xgrow(pd->edits, sizeof(*pd->edits), pd->edits_nr + 1,
-			  alloc);
-	e = &pd->edits[pd->edits_nr++];
-	e->key = xstrdup(key);
-	e->value = value ? xstrdup(value) : NULL;
-	e->quoted = quoted;
-	e->last = last;
+	pd->edits[pd->edits_nr++] = (struct label_edit){ key, value, quoted,
+							  last };
 }
 
 /*
@@ -67,6 +60,9 @@ static void add_edit(struct pod_decisions *pd, size_t *alloc,
  * chart nor --values has it (the chart's own value stands), inspect/service
  * where the chart named the service, then last the service, release and
  * sandbox labels the policies select on, and the network labels.
+ * The strings are the settings', the sandbox's and the service's (they
+ * outlive the pod templates); the network labels' keys are built into
+ * one block, pd->network_keys.
  */
 static void decide_edits(struct pod_decisions *pd,
 			 const struct pod_template *pt,
@@ -74,57 +70,66 @@ static void decide_edits(struct pod_decisions *pd,
 {
 	const struct settings *st = sb->settings;
 	const struct service *svc = &sb->services[pt->service];
-	size_t alloc = 0, i;
+	size_t i, keys_len = 0;
+	char *key;
 
+	/* --values labels, instance, presented, 3 of ours, the networks. */
+	pd->edits = xcalloc(st->label_pairs_nr + 5 + svc->networks.nr,
+			    sizeof(*pd->edits));
 	for (i = 0; i < st->label_pairs_nr; i++)
-		add_edit(pd, &alloc, st->label_pairs[2 * i],
+		add_edit(pd, st->label_pairs[2 * i],
 			 st->label_pairs[2 * i + 1], true, false);
 	if (!pod_template_label(pt, INSTANCE_LABEL) &&
 	    !ynode_pairs_get(st->label_pairs, st->label_pairs_nr,
 			     INSTANCE_LABEL))
-		add_edit(pd, &alloc, INSTANCE_LABEL, sb->release, true, false);
+		add_edit(pd, INSTANCE_LABEL, sb->release, true, false);
 	if (svc->presented)
-		add_edit(pd, &alloc, PRESENTED_LABEL, svc->name, false, false);
-	add_edit(pd, &alloc, SERVICE_LABEL, svc->name, false, true);
-	add_edit(pd, &alloc, RELEASE_LABEL, sb->release, true, true);
-	add_edit(pd, &alloc, SANDBOX_LABEL, "true", true, true);
+		add_edit(pd, PRESENTED_LABEL, svc->name, false, false);
+	add_edit(pd, SERVICE_LABEL, svc->name, false, true);
+	add_edit(pd, RELEASE_LABEL, sb->release, true, true);
+	add_edit(pd, SANDBOX_LABEL, "true", true, true);
+	for (i = 0; i < svc->networks.nr; i++)
+		keys_len += strlen(NETWORK_LABEL_PREFIX) +
+			    strlen(svc->networks.items[i]) + 1;
+	if (!keys_len)
+		return;
+	pd->network_keys = key = xmalloc(keys_len);
 	for (i = 0; i < svc->networks.nr; i++) {
-		struct buf key = BUF_INIT;
+		size_t len = strlen(svc->networks.items[i]);
 
-		buf_addf(&key, "%s%s", NETWORK_LABEL_PREFIX,
-			 svc->networks.items[i]);
-		add_edit(pd, &alloc, key.data, "true", true, true);
-		buf_release(&key);
+		memcpy(key, NETWORK_LABEL_PREFIX, strlen(NETWORK_LABEL_PREFIX));
+		memcpy(key + strlen(NETWORK_LABEL_PREFIX),
+		       svc->networks.items[i], len + 1);
+		add_edit(pd, key, "true", true, true);
+		key += strlen(NETWORK_LABEL_PREFIX) + len + 1;
 	}
 }
 
 /*
  * Apply edit e to labels (key, value, ...) as inject.c applies it. A
  * value of NULL (a service left unnamed, refused already) removes the
- * label: no telling what it will be.
+ * label: no telling what it will be. The strings are borrowed.
  */
-static void apply_edit(char **labels, size_t *nr, const struct label_edit *e)
+static void apply_edit(const char **labels, size_t *nr,
+		       const struct label_edit *e)
 {
 	size_t i;
 
 	for (i = 0; i < *nr && strcmp(labels[2 * i], e->key); i++)
 		;
 	if (i < *nr && !e->last && e->value) {
-		free(labels[2 * i + 1]);
-		labels[2 * i + 1] = xstrdup(e->value);
+		labels[2 * i + 1] = e->value;
 		return;
 	}
 	if (i < *nr) {
-		free(labels[2 * i]);
-		free(labels[2 * i + 1]);
 		memmove(&labels[2 * i], &labels[2 * i + 2],
 			(*nr - i - 1) * 2 * sizeof(*labels));
 		(*nr)--;
 	}
 	if (!e->value)
 		return;
-	labels[2 * *nr] = xstrdup(e->key);
-	labels[2 * *nr + 1] = xstrdup(e->value);
+	labels[2 * *nr] = e->key;
+	labels[2 * *nr + 1] = e->value;
 	(*nr)++;
 }
 
@@ -137,7 +142,7 @@ void decide_labels(struct pod_template *pt, const struct sandbox *sb)
 	pd->labels = xcalloc(2 * (pt->labels_nr + pd->edits_nr) + 1,
 			     sizeof(*pd->labels));
 	for (i = 0; i < 2 * pt->labels_nr; i++)
-		pd->labels[i] = xstrdup(pt->labels[i]);
+		pd->labels[i] = pt->labels[i];
 	pd->labels_nr = pt->labels_nr;
 	for (i = 0; i < pd->edits_nr; i++)
 		apply_edit(pd->labels, &pd->labels_nr, &pd->edits[i]);
@@ -145,24 +150,22 @@ void decide_labels(struct pod_template *pt, const struct sandbox *sb)
 
 const char *decided_label(const struct pod_template *pt, const char *key)
 {
+	size_t i;
+
 	if (!pt->decided.labels)
 		BUG("pod template %s: labels read before they are decided",
 		    pt->name ? pt->name : "(unnamed)");
-	return ynode_pairs_get(pt->decided.labels, pt->decided.labels_nr,
-			       key);
+	for (i = 0; i < pt->decided.labels_nr; i++)
+		if (!strcmp(pt->decided.labels[2 * i], key))
+			return pt->decided.labels[2 * i + 1];
+	return NULL;
 }
 
 void decide_release(struct pod_decisions *pd)
 {
-	size_t i;
-
-	for (i = 0; i < pd->edits_nr; i++) {
-		free(pd->edits[i].key);
-		free(pd->edits[i].value);
-	}
 	free(pd->edits);
-	if (pd->labels)
-		ynode_free_pairs(pd->labels, pd->labels_nr);
+	free(pd->network_keys);
+	free(pd->labels);
 	free(pd->runtime_class);
 	memset(pd, 0, sizeof(*pd));
 }

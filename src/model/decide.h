@@ -34,10 +34,12 @@ struct service;
  * --values label is: values.c stores them so), or a plain string where
  * that reads the same; last moves the key last in the labels (the
  * sandbox's own keys come out in one order), else it is set in place.
+ * The strings are borrowed: the settings', the sandbox's, the service's
+ * (which outlive the pod templates) or pod_decisions.network_keys.
  */
 struct label_edit {
-	char *key;
-	char *value;
+	const char *key;
+	const char *value;
 	bool quoted;
 	bool last;
 };
@@ -49,7 +51,12 @@ struct pod_decisions {
 	/* Set by decide_labels(); empty before. */
 	struct label_edit *edits;
 	size_t edits_nr;
-	char **labels;			/* final: key, value, ... in order */
+	char *network_keys;		/* the network labels' keys, owned */
+	/*
+	 * Final: key, value, ... in order; the strings are borrowed (the
+	 * pod template's labels and the edits').
+	 */
+	const char **labels;
 	size_t labels_nr;
 };
 

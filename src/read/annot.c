@@ -39,7 +39,18 @@ struct annot_ctx {
 	size_t len;
 	struct where where;		/* the value's line */
 	const char *field_prefix;	/* where the annotation was found */
+	/* The pod's and the workload's annotations, once looked up. */
+	bool have_maps;
+	struct fy_node *pod_map;
+	struct fy_node *object_map;
 };
+
+static void find_maps(struct annot_ctx *c)
+{
+	c->pod_map = ynode_path(c->pt->pod, "/metadata/annotations");
+	c->object_map = ynode_path(c->pt->object, "/metadata/annotations");
+	c->have_maps = true;
+}
 
 static struct strlist *service_list(struct service *svc,
 				    const struct annotation *a)
@@ -304,15 +315,15 @@ static void check_unknown(struct pod_template *pt, struct fy_node *map,
 /* Where pt's annotation key is, and its value as a string. */
 static bool lookup(struct annot_ctx *c, const char *key)
 {
-	struct fy_node *pod_map = ynode_path(c->pt->pod,
-					     "/metadata/annotations");
-	struct fy_node *v = ynode_get(pod_map, key);
+	struct fy_node *v;
 
+	if (!c->have_maps)
+		find_maps(c);
+	v = ynode_get(c->pod_map, key);
 	c->key = key;
 	c->field_prefix = c->pt->field_prefix;
 	if (!v) {
-		v = ynode_get(ynode_path(c->pt->object,
-					 "/metadata/annotations"), key);
+		v = ynode_get(c->object_map, key);
 		c->field_prefix = "";
 	}
 	if (!v)
@@ -411,28 +422,25 @@ static bool within_size_limit(struct pod_template *pt, struct fy_node *map,
 
 void annot_read(struct pod_template *pt, struct sandbox *sb)
 {
+	struct annot_ctx maps = { .pt = pt };
 	struct service *svc;
 	char *name;
 	size_t i;
 	bool small;
 
-	small = within_size_limit(pt, ynode_path(pt->pod,
-						 "/metadata/annotations"),
-				  pt->field_prefix);
+	find_maps(&maps);
+	small = within_size_limit(pt, maps.pod_map, pt->field_prefix);
 	if (pt->pod != pt->object)
-		small &= within_size_limit(pt, ynode_path(pt->object,
-						"/metadata/annotations"), "");
+		small &= within_size_limit(pt, maps.object_map, "");
 	if (!small)
 		return;
 	if (annot_opted_out(pt)) {
 		pt->opted_out = true;
 		return;
 	}
-	check_unknown(pt, ynode_path(pt->pod, "/metadata/annotations"),
-		      pt->field_prefix);
+	check_unknown(pt, maps.pod_map, pt->field_prefix);
 	if (pt->pod != pt->object)
-		check_unknown(pt, ynode_path(pt->object,
-					     "/metadata/annotations"), "");
+		check_unknown(pt, maps.object_map, "");
 	if (!chart_service_name(pt, &name))
 		return;
 	pt->service = sb->nr;
@@ -442,9 +450,13 @@ void annot_read(struct pod_template *pt, struct sandbox *sb)
 	svc->where = pt->where;
 	svc->set = pt->set;
 	svc->sidecar = sb->settings->sidecar;
+	find_maps(&maps);
 	for (i = 0; i < NR_ANNOTATIONS; i++) {
 		const struct annotation *a = &annotation_table[i];
-		struct annot_ctx c = { .annotation = a, .pt = pt, .svc = svc };
+		struct annot_ctx c = maps;
+
+		c.annotation = a;
+		c.svc = svc;
 
 		if (!lookup(&c, a->key))
 			continue;

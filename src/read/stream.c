@@ -18,14 +18,16 @@ void stream_init(struct stream *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/* The block of o's identity strings: the first of them (see read_identity). */
+static char *identity_block(const struct object *o)
+{
+	return o->api_version ? o->api_version : o->kind ? o->kind :
+	       o->name ? o->name : o->namespace;
+}
+
 static void object_release(struct object *o)
 {
-	if (o->where.item) {	/* the document's own shares its strings */
-		free(o->api_version);
-		free(o->kind);
-		free(o->name);
-		free(o->namespace);
-	}
+	free(identity_block(o));
 	if (o->selector)
 		ynode_free_pairs(o->selector, o->selector_nr);
 }
@@ -36,15 +38,14 @@ static void doc_release(struct doc *d)
 
 	doc_unload(d);
 	free(d->text);
-	free(d->api_version);
-	free(d->kind);
-	free(d->name);
-	free(d->namespace);
 	free(d->hook_events);
 	free(d->hook_unknown);
-	for (i = 0; i < d->nr_objects; i++)
-		object_release(&d->objects[i]);
-	free(d->objects);
+	if (d->objects != &d->self) {	/* a list's items */
+		for (i = 0; i < d->nr_objects; i++)
+			object_release(&d->objects[i]);
+		free(d->objects);
+	}
+	object_release(&d->self);
 }
 
 void stream_release(struct stream *s)
@@ -127,16 +128,20 @@ static size_t report_parse_errors(struct stream *s, struct doc *d)
 	return ynode_report_errors(s->diag, &s->diag_seen, report_one, d);
 }
 
-/* A field that must be a string; NULL when absent (or refused). */
-static char *string_field(struct doc *d, const struct where *at,
-			  struct fy_node *n, const char *field)
+/*
+ * A field that must be a string: its text (*len bytes), or NULL when
+ * absent (or refused).
+ */
+static const char *string_field(struct doc *d, const struct where *at,
+				struct fy_node *n, const char *field,
+				size_t *len)
 {
 	struct where w = *at;
 
 	if (!n)
 		return NULL;
 	if (ynode_is_string(n))
-		return ynode_strdup(n);
+		return ynode_scalar(n, len);
 	w.line = doc_line(d, n);
 	diag_error(&w, "%s: must be a string (quote a value that reads as a "
 		   "number, boolean or null; no NUL characters)", field);
@@ -158,27 +163,48 @@ static void record_headless_selector(struct object *o, struct fy_node *node)
 }
 
 /*
- * An object's apiVersion, kind, name and namespace, checked; *w gets its
- * kind and name for the messages that follow.
+ * Object o's apiVersion, kind, name and namespace, checked (messages at
+ * o->where), copied into one block; o->where gets its kind and name for
+ * the messages that follow.
  */
-static void read_identity(struct doc *d, struct where *w, struct fy_node *node,
-			  char **api_version, char **kind, char **name,
-			  char **namespace)
+static void read_identity(struct doc *d, struct object *o,
+			  struct fy_node *node)
 {
-	*api_version = string_field(d, w, ynode_get(node, "apiVersion"),
-				    "apiVersion");
-	*kind = string_field(d, w, ynode_get(node, "kind"), "kind");
-	*name = string_field(d, w, ynode_path(node, "/metadata/name"),
-			     "metadata.name");
-	*namespace = string_field(d, w, ynode_path(node, "/metadata/namespace"),
-				  "metadata.namespace");
-	w->kind = *kind;
-	w->name = *name;
+	struct where *w = &o->where;
+	const char *text[4];
+	char **field[4] = { &o->api_version, &o->kind, &o->name,
+			    &o->namespace };
+	size_t len[4] = { 0 }, bytes = 0, i;
+	char *block;
+
+	text[0] = string_field(d, w, ynode_get(node, "apiVersion"),
+			       "apiVersion", &len[0]);
+	text[1] = string_field(d, w, ynode_get(node, "kind"), "kind",
+			       &len[1]);
+	text[2] = string_field(d, w, ynode_path(node, "/metadata/name"),
+			       "metadata.name", &len[2]);
+	text[3] = string_field(d, w, ynode_path(node, "/metadata/namespace"),
+			       "metadata.namespace", &len[3]);
+	for (i = 0; i < 4; i++)
+		bytes += text[i] ? len[i] + 1 : 0;
+	block = bytes ? xmalloc(bytes) : NULL;
+	for (i = 0; i < 4; i++) {
+		*field[i] = NULL;
+		if (!text[i])
+			continue;
+		memcpy(block, text[i], len[i]);
+		block[len[i]] = '\0';
+		*field[i] = block;
+		block += len[i] + 1;
+	}
+	w->kind = o->kind;
+	w->name = o->name;
 	/* (A kind that is there but not a string was reported above.) */
-	if (*kind ? !**kind : !ynode_get(node, "kind"))
+	if (o->kind ? !*o->kind : !ynode_get(node, "kind"))
 		diag_error(w, "kind: missing: every Kubernetes object needs a "
 			   "kind such as Deployment");
-	if (*api_version ? !**api_version : !ynode_get(node, "apiVersion"))
+	if (o->api_version ? !*o->api_version :
+	    !ynode_get(node, "apiVersion"))
 		diag_error(w, "apiVersion: missing: every Kubernetes object "
 			   "needs one, such as apps/v1");
 }
@@ -237,20 +263,17 @@ static void add_object(struct doc *d, struct fy_node *node, size_t item)
 			   "scalar");
 		return;
 	}
-	o = &d->objects[d->nr_objects++];	/* (room made by the caller) */
-	memset(o, 0, sizeof(*o));
-	o->where = w;
 	if (item) {
-		read_identity(d, &o->where, node, &o->api_version, &o->kind,
-			      &o->name, &o->namespace);
+		o = &d->objects[d->nr_objects++];  /* (room made by caller) */
+		memset(o, 0, sizeof(*o));
+		o->where = w;
+		read_identity(d, o, node);
 	} else {	/* the document itself: read (and checked) once */
-		o->api_version = d->api_version;
-		o->kind = d->kind;
-		o->name = d->name;
-		o->namespace = d->namespace;
+		o = &d->self;
+		o->where.line = w.line;
+		d->objects = o;
+		d->nr_objects = 1;
 	}
-	o->where.kind = o->kind;
-	o->where.name = o->name;
 	labels = ynode_path(node, "/metadata/labels");
 	o->stale = ynode_is(ynode_get(labels, GENERATED_LABEL), "true");
 	if (item) {
@@ -293,13 +316,13 @@ static void add_list_items(struct doc *d, struct fy_node *root)
 
 	d->list = true;
 	refuse_hook_in_list(d, &d->where, root);
-	if (!is_list_kind(d->kind))
+	if (!is_list_kind(d->self.kind))
 		diag_error(&d->where, "items: Kubernetes reads any object with "
 			   "an items field as a list, whatever its kind: it "
 			   "would create the items and not this %s; use kind: "
 			   "List for a list, or rename the field",
-			   d->kind ? d->kind : "object");
-	if (ynode_is_null(items) && is_list_kind(d->kind))
+			   d->self.kind ? d->self.kind : "object");
+	if (ynode_is_null(items) && is_list_kind(d->self.kind))
 		return;
 	if (!ynode_is_sequence(items)) {
 		w.line = doc_line(d, items);
@@ -472,8 +495,10 @@ static void describe(struct stream *s, struct doc *d)
 			   "scalar");
 		return;
 	}
-	read_identity(d, &d->where, root, &d->api_version, &d->kind, &d->name,
-		      &d->namespace);
+	d->self.where = d->where;
+	read_identity(d, &d->self, root);
+	d->where.kind = d->self.kind;
+	d->where.name = d->self.name;
 	/*
 	 * Kubernetes' reader expands anchors, aliases and merge keys; what
 	 * it creates would not be what was checked (a container list, an
@@ -498,11 +523,10 @@ static void describe(struct stream *s, struct doc *d)
 		s->helm4 = true;
 	if (ynode_has_key(root, "items"))
 		add_list_items(d, root);
-	else {
-		d->objects = xcalloc(1, sizeof(*d->objects));
+	else
 		add_object(d, root, 0);
-	}
-	d->valid = d->kind && *d->kind && d->api_version && *d->api_version;
+	d->valid = d->self.kind && *d->self.kind && d->self.api_version &&
+		   *d->self.api_version;
 }
 
 static bool is_empty(const struct doc *d)

@@ -299,8 +299,11 @@ static struct pod_template *add_template(struct doc *d,
 	pt->doc = d;
 	pt->service = NO_SERVICE;
 	pt->object = object;
-	pt->kind = ynode_strdup(ynode_get(object, "kind"));
-	pt->name = ynode_strdup(ynode_path(object, "/metadata/name"));
+	pt->kind = o->kind;	/* (a string: find_in_object() checked) */
+	pt->name = o->name;
+	if (!pt->name)
+		pt->name = pt->name_copy =
+			ynode_strdup(ynode_path(object, "/metadata/name"));
 	pt->where = o->where;
 	pt->namespace = o->namespace;
 	pt->where.kind = pt->kind;
@@ -313,8 +316,7 @@ static void drop_last_template(struct pod_templates *pts)
 {
 	struct pod_template *pt = &pts->items[pts->nr];
 
-	free(pt->kind);
-	free(pt->name);
+	free(pt->name_copy);
 	free(pt->foreign_path);
 }
 
@@ -530,8 +532,7 @@ void pod_templates_release(struct pod_templates *pts)
 		if (pt->labels)
 			ynode_free_pairs(pt->labels, pt->labels_nr);
 		free(pt->instance);
-		free(pt->kind);
-		free(pt->name);
+		free(pt->name_copy);
 		free(pt->foreign_path);
 		free(pt->runtime_class);
 		decide_release(&pt->decided);

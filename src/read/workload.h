@@ -35,8 +35,13 @@ struct pod_template {
 	size_t labels_nr;		/* pairs in labels */
 	char *instance;			/* the instance label, or NULL */
 	size_t instance_line;
-	char *kind;			/* the workload's kind */
-	char *name;			/* the workload's metadata.name */
+	const char *kind;		/* the workload's kind (its object's) */
+	/*
+	 * The workload's metadata.name: its object's string, or name_copy
+	 * when it is a scalar of another type (refused, but named so).
+	 */
+	const char *name;
+	char *name_copy;
 	/* Its object's metadata.namespace (the stream's string), or NULL. */
 	const char *namespace;
 	const char *field_prefix;	/* "spec.template." for messages */

@@ -6,6 +6,9 @@
 #include <ctype.h>
 #include <string.h>
 
+/* The longest of the words below ("false"). */
+#define YAML11_WORD_MAX 5
+
 static bool text_is(const char *s, size_t n, const char *word)
 {
 	return strlen(word) == n && !memcmp(s, word, n);
@@ -68,7 +71,9 @@ bool yaml11_plain_is_not_string(const char *s, size_t n)
 
 	if (!n)
 		return true;	/* the empty plain scalar is null */
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+	/* (No word is longer than YAML11_WORD_MAX: most scalars are.) */
+	for (i = 0; n <= YAML11_WORD_MAX &&
+	     i < sizeof(words) / sizeof(words[0]); i++)
 		if (text_is(s, n, words[i]))
 			return true;
 	if (s[0] == '+' || s[0] == '-') {

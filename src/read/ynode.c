@@ -615,37 +615,57 @@ size_t ynode_report_errors(struct fy_diag *d, size_t *seen,
 	return reported;
 }
 
+/*
+ * One block: the pointers, then the strings they point to (one
+ * allocation per mapping, not two per pair: the pod templates' labels
+ * are most of the allocations a large stream keeps).
+ */
 char **ynode_string_pairs(struct fy_node *map, size_t *nr)
 {
-	size_t n = ynode_is_mapping(map) ?
-		(size_t)fy_node_mapping_item_count(map) : 0;
-	char **pairs = xcalloc(2 * n + 1, sizeof(*pairs));
+	size_t n = 0, bytes = 0;
 	struct fy_node_pair *p;
 	void *iter = NULL;
+	char **pairs, *text;
 
-	*nr = 0;
-	while (n && (p = fy_node_mapping_iterate(map, &iter))) {
-		char *key = ynode_strdup(fy_node_pair_key(p));
-		char *value = ynode_strdup(fy_node_pair_value(p));
+	while (ynode_is_mapping(map) &&
+	       (p = fy_node_mapping_iterate(map, &iter))) {
+		size_t key_len, value_len;
 
-		if (!key || !value) {
-			free(key);
-			free(value);
+		if (!ynode_scalar(fy_node_pair_key(p), &key_len) ||
+		    !ynode_scalar(fy_node_pair_value(p), &value_len))
 			continue;
+		n++;
+		bytes += key_len + value_len + 2;
+	}
+	pairs = xmalloc((2 * n + 1) * sizeof(*pairs) + bytes);
+	text = (char *)(pairs + 2 * n + 1);
+	*nr = 0;
+	iter = NULL;
+	while (n && (p = fy_node_mapping_iterate(map, &iter))) {
+		struct fy_node *field[2] = { fy_node_pair_key(p),
+					     fy_node_pair_value(p) };
+		const char *scalar[2];
+		size_t len[2], i;
+
+		scalar[0] = ynode_scalar(field[0], &len[0]);
+		scalar[1] = ynode_scalar(field[1], &len[1]);
+		if (!scalar[0] || !scalar[1])
+			continue;
+		for (i = 0; i < 2; i++) {
+			pairs[2 * *nr + i] = text;
+			memcpy(text, scalar[i], len[i]);
+			text[len[i]] = '\0';
+			text += len[i] + 1;
 		}
-		pairs[2 * *nr] = key;
-		pairs[2 * *nr + 1] = value;
 		(*nr)++;
 	}
+	pairs[2 * *nr] = NULL;
 	return pairs;
 }
 
 void ynode_free_pairs(char **pairs, size_t nr)
 {
-	size_t i;
-
-	for (i = 0; i < 2 * nr; i++)
-		free(pairs[i]);
+	(void)nr;	/* one block */
 	free(pairs);
 }
 

@@ -155,7 +155,8 @@ size_t ynode_report_errors(struct fy_diag *d, size_t *seen,
  * The pairs of a mapping of scalars copied out, for use after its document
  * is unloaded: key, value, key, value, ...; pairs whose key or value is not
  * a scalar are skipped. *nr is the number of pairs; never NULL (an empty
- * array when map is not a mapping). Free with ynode_free_pairs().
+ * array when map is not a mapping). One block, pointers then strings:
+ * free with ynode_free_pairs() (no string of it on its own).
  */
 char **ynode_string_pairs(struct fy_node *map, size_t *nr);
 void ynode_free_pairs(char **pairs, size_t nr);

@@ -125,19 +125,22 @@ static void add_short_names(struct buf *b, const struct sandbox *sb)
 }
 
 /*
- * The Corefile, as the literal block's lines at indent: written service
- * by service, so that it is never held whole besides the object's text
- * (at 2000 services it is 0.7 MB).
+ * The Corefile, as the literal block's lines at indent, into b. At 2000
+ * services it is 0.7 MB: it is never held whole, but handed to flush
+ * (with ctx) whenever COREFILE_PIECE bytes have gathered in b, and flush
+ * empties b.
  */
-static void corefile_slot(struct buf *b, const char *name, size_t name_len,
-			  size_t indent, bool block, void *data)
+#define COREFILE_PIECE ((size_t)16 << 10)
+
+typedef void corefile_flush_fn(struct buf *b, void *ctx);
+
+static void corefile_write(struct buf *b, size_t indent,
+			   const struct sandbox *sb, corefile_flush_fn *flush,
+			   void *ctx)
 {
-	const struct sandbox *sb = data;
 	struct buf rules = BUF_INIT;
 	size_t i;
 
-	if (!block || !ytext_slot_is(name, name_len, "corefile"))
-		gen_unknown_slot(name, name_len);
 	ytext_literal(b, indent, template_corefile_head);
 	for (i = 0; i < sb->nr; i++) {
 		if (!sb->services[i].dns_name)
@@ -145,6 +148,8 @@ static void corefile_slot(struct buf *b, const char *name, size_t name_len,
 		buf_reset(&rules);
 		add_service_rewrites(&rules, sb, &sb->services[i]);
 		ytext_literal(b, indent, rules.data);
+		if (b->len >= COREFILE_PIECE)
+			flush(b, ctx);
 	}
 	buf_reset(&rules);
 	add_short_names(&rules, sb);
@@ -153,11 +158,30 @@ static void corefile_slot(struct buf *b, const char *name, size_t name_len,
 	buf_release(&rules);
 }
 
+/* What is written of the ConfigMap so far goes out. */
+static void corefile_to_output(struct buf *b, void *ctx)
+{
+	struct gen *g = ctx;
+
+	output_add(g->out, b->data, b->len);
+	buf_reset(b);
+}
+
+static void corefile_slot(struct buf *b, const char *name, size_t name_len,
+			  size_t indent, bool block, void *data)
+{
+	struct gen *g = data;
+
+	if (!block || !ytext_slot_is(name, name_len, "corefile"))
+		gen_unknown_slot(name, name_len);
+	corefile_write(b, indent, g->sb, corefile_to_output, g);
+}
+
 static void corefile_configmap(struct gen *g)
 {
 	gen_write(g, template_corefile_configmap,
 		  g->sb->coredns_configmap[g->set], "coredns", corefile_slot,
-		  (void *)g->sb);
+		  g);
 }
 
 /* The labels of a service's pods, as the headless Service selects them. */
@@ -269,6 +293,13 @@ static void digest_pair(struct sha256 *h, const char *key, const char *value,
 	sha256_update(h, "", 1);
 }
 
+/* The Corefile's text so far goes into the digest. */
+static void corefile_to_digest(struct buf *b, void *ctx)
+{
+	sha256_update(ctx, b->data, b->len);
+	buf_reset(b);
+}
+
 void dns_config_digest(const struct sandbox *sb, enum pod_set set,
 		       char hex[SHA256_HEX_SIZE])
 {
@@ -276,11 +307,13 @@ void dns_config_digest(const struct sandbox *sb, enum pod_set set,
 	struct sha256 h;
 
 	(void)set;	/* every set's Corefile is the same text */
-	/* At indent 0 the literal block's lines are its value. */
-	corefile_slot(&corefile, "corefile", strlen("corefile"), 0, true,
-		      (void *)sb);
 	sha256_init(&h);
-	digest_pair(&h, "Corefile", corefile.data, corefile.len);
+	/* digest_pair(), the value hashed as it is written. */
+	sha256_update(&h, "Corefile", strlen("Corefile") + 1);
+	/* At indent 0 the literal block's lines are its value. */
+	corefile_write(&corefile, 0, sb, corefile_to_digest, &h);
+	corefile_to_digest(&corefile, &h);
+	sha256_update(&h, "", 1);
 	digest_pair(&h, "resolv.conf", template_resolv_conf,
 		    strlen(template_resolv_conf));
 	sha256_hex(&h, hex);

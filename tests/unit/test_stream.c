@@ -176,15 +176,15 @@ START_TEST(test_split)
 			      "doc %zu: parsed %d", i + 1, d->fyd != NULL);
 		ck_assert_int_eq(d->valid, e->parsed);
 		ck_assert(d->described);
-		assert_str_or_null(d->kind, e->kind, "kind", i + 1);
-		assert_str_or_null(d->name, e->name, "name", i + 1);
-		assert_str_or_null(d->namespace, e->namespace, "namespace",
-				   i + 1);
+		assert_str_or_null(d->self.kind, e->kind, "kind", i + 1);
+		assert_str_or_null(d->self.name, e->name, "name", i + 1);
+		assert_str_or_null(d->self.namespace, e->namespace,
+				   "namespace", i + 1);
 		assert_str_or_null(d->where.kind, e->kind, "where.kind", i + 1);
 		assert_str_or_null(d->where.name, e->name, "where.name", i + 1);
 		ck_assert(!d->hook && !d->stale && !d->text);
 		if (e->kind)
-			ck_assert_str_eq(d->api_version,
+			ck_assert_str_eq(d->self.api_version,
 					 strstr(e->raw, "apps/v1") ?
 					 "apps/v1" : "v1");
 	}
@@ -265,14 +265,14 @@ START_TEST(test_write_edited_stable)
 	for (i = 0, parsed = 0; i < s.nr; i++) {
 		size_t j;
 
-		if (!s.docs[i].kind)
+		if (!s.docs[i].self.kind)
 			continue;
-		for (j = parsed; j < s2.nr && !s2.docs[j].kind; j++)
+		for (j = parsed; j < s2.nr && !s2.docs[j].self.kind; j++)
 			;
 		ck_assert_uint_lt(j, s2.nr);
-		ck_assert_str_eq(s2.docs[j].kind, s.docs[i].kind);
-		if (s.docs[i].name)
-			ck_assert_str_eq(s2.docs[j].name, s.docs[i].name);
+		ck_assert_str_eq(s2.docs[j].self.kind, s.docs[i].self.kind);
+		if (s.docs[i].self.name)
+			ck_assert_str_eq(s2.docs[j].self.name, s.docs[i].self.name);
 		parsed = j + 1;
 	}
 	stream_release(&s2);
@@ -615,16 +615,16 @@ START_TEST(test_load_unload)
 	a = &s.docs[0];
 	bad = &s.docs[1];
 	empty = &s.docs[2];
-	ck_assert(!a->fyd && !a->described && !a->kind);
+	ck_assert(!a->fyd && !a->described && !a->self.kind);
 
 	ck_assert(doc_load(&s, a));
 	ck_assert_ptr_nonnull(a->fyd);
-	ck_assert_str_eq(a->name, "a");
+	ck_assert_str_eq(a->self.name, "a");
 	first = ynode_emit(a->fyd, &len);
 	ck_assert(doc_load(&s, a));		/* loaded: a no-op */
 	doc_unload(a);
 	ck_assert_ptr_null(a->fyd);
-	ck_assert_str_eq(a->name, "a");		/* copied out */
+	ck_assert_str_eq(a->self.name, "a");		/* copied out */
 	ck_assert(doc_load(&s, a));
 	second = ynode_emit(a->fyd, &len);
 	ck_assert_str_eq(first, second);
@@ -826,7 +826,7 @@ START_TEST(test_errors_go_on)
 	ck_assert_uint_eq(parse(&s, LIT(in)), 1);
 	ck_assert_uint_eq(s.nr, 2);
 	ck_assert_ptr_nonnull(s.docs[1].fyd);
-	ck_assert_str_eq(s.docs[1].name, "after");
+	ck_assert_str_eq(s.docs[1].self.name, "after");
 	ck_assert_uint_eq(s.docs[1].where.line, 2);
 	stream_release(&s);
 }
