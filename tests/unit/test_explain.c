@@ -19,6 +19,8 @@ struct model {
 	struct settings st;
 	struct sandbox sb;
 	struct pod_templates pts;
+	/* The network label keys (the decided labels borrow them). */
+	struct strlist network_keys;
 };
 
 static void add_items(struct strlist *l, const char *items)
@@ -99,19 +101,22 @@ static void model_pods(struct model *m)
 		d = &pt->decided;
 		d->labels = xcalloc(2 * (3 + svc->networks.nr),
 				    sizeof(*d->labels));
-		d->labels[n++] = xstrdup(RELEASE_LABEL);
-		d->labels[n++] = xstrdup(m->sb.release);
-		d->labels[n++] = xstrdup(SANDBOX_LABEL);
-		d->labels[n++] = xstrdup("true");
-		d->labels[n++] = xstrdup(SERVICE_LABEL);
-		d->labels[n++] = xstrdup(svc->name);
+		d->labels[n++] = RELEASE_LABEL;
+		d->labels[n++] = m->sb.release;
+		d->labels[n++] = SANDBOX_LABEL;
+		d->labels[n++] = "true";
+		d->labels[n++] = SERVICE_LABEL;
+		d->labels[n++] = svc->name;
 		for (j = 0; j < svc->networks.nr; j++) {
 			struct buf key = BUF_INIT;
 
 			buf_addf(&key, NETWORK_LABEL_PREFIX "%s",
 				 svc->networks.items[j]);
-			d->labels[n++] = buf_detach(&key, NULL);
-			d->labels[n++] = xstrdup("true");
+			strlist_add(&m->network_keys, key.data, key.len);
+			buf_release(&key);
+			d->labels[n++] =
+				m->network_keys.items[m->network_keys.nr - 1];
+			d->labels[n++] = "true";
 		}
 		d->labels_nr = n / 2;
 	}
@@ -142,6 +147,7 @@ static const char *reach_word(const struct pair_reach *r)
 static void model_release(struct model *m)
 {
 	pod_templates_release(&m->pts);
+	strlist_release(&m->network_keys);
 	sandbox_release(&m->sb);
 	settings_release(&m->st);
 }

@@ -52,7 +52,16 @@ struct world {
 	struct pod_templates pts;
 	struct chart_policies cps;
 	struct net_model net;
+	/* The pods' label strings (the decided labels borrow them). */
+	struct strlist label_text;
 };
+
+/* s (len bytes), kept in w for the decided labels to point at. */
+static const char *keep_text(struct world *w, const char *s, size_t len)
+{
+	strlist_add(&w->label_text, s, len);
+	return w->label_text.items[w->label_text.nr - 1];
+}
 
 static const char *const service_names[MAX_PODS] = { "a", "b", "c" };
 
@@ -280,8 +289,8 @@ static void add_pod(struct world *w, size_t i, const char *labels)
 		const char *eq = strchr(tok, '=');
 
 		ck_assert_msg(eq != NULL, "bad label %s", tok);
-		d->labels[n++] = xmemdup0(tok, (size_t)(eq - tok));
-		d->labels[n++] = xstrdup(eq + 1);
+		d->labels[n++] = keep_text(w, tok, (size_t)(eq - tok));
+		d->labels[n++] = keep_text(w, eq + 1, strlen(eq + 1));
 	}
 	d->labels_nr = n / 2;
 	free(copy);
@@ -325,6 +334,7 @@ static void world_release(struct world *w)
 	net_model_release(&w->net);
 	chart_policies_release(&w->cps);
 	pod_templates_release(&w->pts);
+	strlist_release(&w->label_text);
 	sandbox_release(&w->sb);
 	settings_release(&w->st);
 }
