@@ -373,28 +373,31 @@ void netbuild_release(const struct sandbox *sb, struct net_policies *ps)
 	default_deny_ingress(sb, ps);
 }
 
+void netbuild_service(const struct sandbox *sb, const struct service *svc,
+		      struct net_policies *ps)
+{
+	size_t j;
+
+	if (!egress_is_empty(&svc->egress) && !svc->isolated)
+		service_egress(sb, svc, ps);
+	if (svc->isolated) {
+		service_isolate(sb, svc, ps);
+	} else if (!sb->uses_networks) {
+		service_ingress(sb, svc, NULL, ps);
+	} else {
+		for (j = 0; j < svc->networks.nr; j++)
+			service_ingress(sb, svc, svc->networks.items[j], ps);
+	}
+	if (svc->allow_ingress.nr && !svc->isolated)
+		service_open_ports(sb, svc, ps);
+}
+
 void netbuild_services(const struct sandbox *sb, enum pod_set set,
 		       struct net_policies *ps)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < sb->nr; i++) {
-		const struct service *svc = &sb->services[i];
-
-		if (svc->set != set)
-			continue;
-		if (!egress_is_empty(&svc->egress) && !svc->isolated)
-			service_egress(sb, svc, ps);
-		if (svc->isolated) {
-			service_isolate(sb, svc, ps);
-		} else if (!sb->uses_networks) {
-			service_ingress(sb, svc, NULL, ps);
-		} else {
-			for (j = 0; j < svc->networks.nr; j++)
-				service_ingress(sb, svc,
-						svc->networks.items[j], ps);
-		}
-		if (svc->allow_ingress.nr && !svc->isolated)
-			service_open_ports(sb, svc, ps);
-	}
+	for (i = 0; i < sb->nr; i++)
+		if (sb->services[i].set == set)
+			netbuild_service(sb, &sb->services[i], ps);
 }

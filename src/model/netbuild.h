@@ -36,6 +36,9 @@
 
 /* Append the release-wide policies (sandbox-egress, default deny) to ps. */
 void netbuild_release(const struct sandbox *sb, struct net_policies *ps);
+/* Append the policies of one service to ps. */
+void netbuild_service(const struct sandbox *sb, const struct service *svc,
+		      struct net_policies *ps);
 /* Append the policies of the services of set to ps. */
 void netbuild_services(const struct sandbox *sb, enum pod_set set,
 		       struct net_policies *ps);

@@ -253,15 +253,13 @@ static void policy_slot(struct buf *b, const char *name, size_t name_len,
 		gen_unknown_slot(name, name_len);
 }
 
-void policy_generate(struct gen *g)
+/* Write the policies of ps, and empty it. */
+static void write_policies(struct gen *g, struct net_policies *ps)
 {
-	struct net_policies ps = { 0 };
 	size_t i;
 
-	netbuild_release(g->sb, &ps);
-	netbuild_services(g->sb, g->set, &ps);
-	for (i = 0; i < ps.nr; i++) {
-		const struct net_policy *p = &ps.items[i];
+	for (i = 0; i < ps->nr; i++) {
+		const struct net_policy *p = &ps->items[i];
 		char *name = gen_name(g, p->name_parts[0], p->name_parts[1],
 				      p->name_parts[2], p->name_parts[3]);
 
@@ -269,5 +267,22 @@ void policy_generate(struct gen *g)
 			  policy_slot, (void *)p);
 		free(name);
 	}
-	net_policies_release(&ps);
+	net_policies_release(ps);
+}
+
+/* Built and written a service at a time: only one's data held at once. */
+void policy_generate(struct gen *g)
+{
+	const struct sandbox *sb = g->sb;
+	struct net_policies ps = { 0 };
+	size_t i;
+
+	netbuild_release(sb, &ps);
+	write_policies(g, &ps);
+	for (i = 0; i < sb->nr; i++) {
+		if (sb->services[i].set != g->set)
+			continue;
+		netbuild_service(sb, &sb->services[i], &ps);
+		write_policies(g, &ps);
+	}
 }
