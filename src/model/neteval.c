@@ -378,8 +378,12 @@ void pair_reach_release(struct pair_reach *r)
 
 /* --- outside the release ------------------------------------------------- */
 
-/* Service k's pods may send nothing: a deny to every entity selects them. */
-static bool egress_denied(const struct net_model *m, size_t k)
+/*
+ * Service k's pods may send (dir NET_EGRESS_DENY) or receive
+ * (NET_INGRESS_DENY) nothing: a deny to every entity selects them.
+ */
+static bool denied_entirely(const struct net_model *m, size_t k,
+			    enum net_direction dir)
 {
 	size_t i, j;
 
@@ -388,8 +392,8 @@ static bool egress_denied(const struct net_model *m, size_t k)
 
 		if (!policy_selects(m, p, k))
 			continue;
-		for (j = 0; j < p->nr_rules[NET_EGRESS_DENY]; j++)
-			if (denies_everything(&p->rules[NET_EGRESS_DENY][j]))
+		for (j = 0; j < p->nr_rules[dir]; j++)
+			if (denies_everything(&p->rules[dir][j]))
 				return true;
 	}
 	return false;
@@ -472,7 +476,7 @@ void net_egress(const struct net_model *m, size_t k, struct allows *out)
 {
 	size_t i, j;
 
-	if (egress_denied(m, k))
+	if (denied_entirely(m, k, NET_EGRESS_DENY))
 		return;
 	for (i = 0; i < m->nr; i++) {
 		const struct net_policy *p = m->all[i];
@@ -491,23 +495,6 @@ void allows_release(struct allows *a)
 }
 
 /* --- from outside the cluster -------------------------------------------- */
-
-/* Service k's pods may receive nothing: an ingress deny to every entity. */
-static bool ingress_denied(const struct net_model *m, size_t k)
-{
-	size_t i, j;
-
-	for (i = 0; i < m->nr; i++) {
-		const struct net_policy *p = m->all[i];
-
-		if (!policy_selects(m, p, k))
-			continue;
-		for (j = 0; j < p->nr_rules[NET_INGRESS_DENY]; j++)
-			if (denies_everything(&p->rules[NET_INGRESS_DENY][j]))
-				return true;
-	}
-	return false;
-}
 
 /* An ingress rule r admits an address on the internet. */
 static bool admits_world(const struct net_rule *r)
@@ -531,7 +518,7 @@ void net_inbound(const struct net_model *m, size_t k, struct inbounds *out)
 {
 	size_t i, j;
 
-	if (ingress_denied(m, k))
+	if (denied_entirely(m, k, NET_INGRESS_DENY))
 		return;
 	for (i = 0; i < m->nr; i++) {
 		const struct net_policy *p = m->all[i];
@@ -682,7 +669,7 @@ void net_dns(const struct net_model *m, size_t k, struct dns_reach *out)
 	memset(out, 0, sizeof(*out));
 	for (d = 0; d < CLUSTER_DNS_DEPTHS; d++)
 		out->cluster_patterns[d] = cluster_dns_pattern(m->sb, d + 1);
-	if (egress_denied(m, k))
+	if (denied_entirely(m, k, NET_EGRESS_DENY))
 		return;
 	for (i = 0; i < m->nr; i++) {
 		const struct net_policy *p = m->all[i];

@@ -15,7 +15,7 @@
 #include "vocab.h"
 
 /* The keys of a rule's peers, by direction (ingress: from, egress: to). */
-static const char *const peer_keys[][PEER_UNKNOWN] = {
+static const char *const peer_keys[PEER_UNKNOWN][2] = {
 	[PEER_ENDPOINTS] = { "fromEndpoints", "toEndpoints" },
 	[PEER_ENTITIES] = { "fromEntities", "toEntities" },
 	[PEER_CIDRS] = { "fromCIDR", "toCIDR" },

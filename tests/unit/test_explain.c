@@ -1,5 +1,5 @@
 /*
- * test_explain — tests of src/neteval.c and src/explain*.c on sandbox
+ * test_explain — tests of src/model/neteval.c and src/write/explain*.c on sandbox
  * models built by hand: who may reach whom (a table over networks, ports
  * and isolation), the egress rules the policies hold, DNS names and what
  * lifts their filtering, and what explain says about kept chart policies

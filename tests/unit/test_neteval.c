@@ -1,5 +1,5 @@
 /*
- * test_neteval — the network evaluator (src/neteval.c) against Cilium's
+ * test_neteval — the network evaluator (src/model/neteval.c) against Cilium's
  * documented semantics, on policies built by hand and passed to the model
  * as kept chart policies (ORIGIN_CHART).
  *
