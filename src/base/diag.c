@@ -46,6 +46,10 @@ static void add_where(struct buf *b, const struct where *w)
  */
 static void add_message(struct buf *b, const struct where *w,
 			const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void add_message(struct buf *b, const struct where *w,
+			const char *fmt, va_list ap)
 {
 	static const char hex[] = "0123456789abcdef";
 	struct buf raw = BUF_INIT;
@@ -70,6 +74,10 @@ static void add_message(struct buf *b, const struct where *w,
 	}
 	buf_release(&raw);
 }
+
+static void collect(const char *level, const struct where *w,
+		    const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 
 static void collect(const char *level, const struct where *w,
 		    const char *fmt, va_list ap)
