@@ -12,22 +12,28 @@
  * that judges chart policies.
  *
  * Between two services (from's egress and to's ingress must both allow):
- *  - a direction that no policy selecting the pod has rules for lets
- *    everything pass;
- *  - allows are OR-ed; the two sides' ports intersect; a deny rule that
- *    matches the peer takes its ports away (without ports: everything);
+ *  - a direction that no policy selecting the pod has rules for (allow
+ *    or deny; enableDefaultDeny: false aside) lets everything pass;
+ *  - allows are OR-ed; the two sides' ports intersect (ANY is TCP and
+ *    UDP); a deny rule that matches the peer takes its ports away
+ *    (without ports: everything; its icmps: ICMP only);
  *  - a rule matches a pod by its selectors (PEER_ENDPOINTS), by the
  *    entities all and cluster, or as a rule that cannot be read; CIDRs
  *    and names match no pod (Cilium keeps CIDR rules to what is outside
  *    the cluster); an empty rule matches nothing;
+ *  - what a kept policy says that cannot be read opens more, never less:
+ *    an unknown entity or peer counts as all in an allow, as nothing in
+ *    a deny;
  *  - the sandbox's own DNS-checked rules go to kube-dns (netbuild.c's
  *    record, not a guess from their labels): they are lookups, reported
  *    by net_dns(), not reach between services.
  * Outside the release: the egress rules to entities, CIDRs, domains and
  * (a kept policy's) pods or unreadable peers, unless a deny to every
- * entity takes everything away (network isolation). DNS: the patterns of
- * every DNS-checked port, and the L3 allows that reach kube-dns itself
- * (which lift the filtering).
+ * entity takes everything away (network isolation); the ingress rules
+ * from the internet (net_inbound()). DNS: the patterns of every
+ * DNS-checked port, and what lifts the filtering: the L3 allows that
+ * reach kube-dns itself, world (any DNS server on the internet), a rule
+ * with checked and unchecked DNS ports.
  */
 #ifndef AGENTENV_NETEVAL_H
 #define AGENTENV_NETEVAL_H
