@@ -579,7 +579,9 @@ def from_policies(stream_path, explain, args_path=None, values_path=None):
     facts = {"matrix": set(), "egress": {}, "dns": {}, "open": {},
              "open_kept": {}, "problems": []}
     own = [pol for pol in policies if not pol.kept]
-    without_open = [pol for pol in policies if not admits_world(pol)]
+    # The sandbox's policies that open ports to anyone, taken away.
+    without_open = [pol for pol in policies
+                    if pol.kept or not admits_world(pol)]
     for a in pods:
         # What each kept policy alone lets in from the internet.
         for pol in policies:

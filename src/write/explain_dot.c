@@ -257,31 +257,50 @@ static void dot_internet(struct buf *b, const struct net_model *m)
  * cluster (a node id no service name can be: it has spaces) to each
  * sandboxed service they select.
  */
-static void dot_outside(struct buf *b, const struct sandbox *sb)
+/* The label of what one policy lets in from outside: "anyone, on ...". */
+static void inbound_label(struct buf *label, const struct inbound *a)
 {
-	struct buf label = BUF_INIT;
+	buf_reset(label);
+	buf_adds(label, "anyone, on ");
+	if (a->all_ports)
+		buf_adds(label, "every port");
+	else
+		add_ports(label, a->ports.items, a->ports.nr, ", ");
+	if (a->policy->origin == ORIGIN_CHART)
+		buf_addf(label, "\n(kept %s)", a->policy->name_parts[0]);
+}
+
+static void dot_outside(struct buf *b, const struct net_model *m)
+{
+	const struct sandbox *sb = m->sb;
+	struct buf edges = BUF_INIT, label = BUF_INIT;
 	size_t i, k;
 
-	if (!sb->nr_exposed && !any_allow_ingress(sb))
+	/* What the policies let in: a solid edge, the ports as its label. */
+	for (i = 0; i < sb->nr; i++) {
+		struct inbounds in = { 0 };
+
+		net_inbound(m, i, &in);
+		for (k = 0; k < in.nr; k++) {
+			inbound_label(&label, &in.items[k]);
+			buf_adds(&edges, "  \"outside the cluster\" -> ");
+			dot_quoted(&edges, sb->services[i].name);
+			buf_adds(&edges, " [label=");
+			dot_quoted(&edges, label.data);
+			buf_adds(&edges, ", color=darkorange, "
+				 "fontcolor=darkorange];\n");
+		}
+		inbounds_release(&in);
+	}
+	if (!sb->nr_exposed && !edges.len) {
+		buf_release(&edges);
+		buf_release(&label);
 		return;
+	}
 	buf_adds(b, "  \"outside the cluster\" [shape=ellipse, "
 		 "color=darkorange, fontcolor=darkorange];\n");
-	/* Ports open to anyone: a solid edge, the ports as its label. */
-	for (i = 0; i < sb->nr; i++) {
-		const struct service *svc = &sb->services[i];
-
-		if (!svc->allow_ingress.nr)
-			continue;
-		buf_reset(&label);
-		buf_adds(&label, "anyone, on ");
-		add_ports(&label, svc->allow_ingress.items,
-			  svc->allow_ingress.nr, ", ");
-		buf_adds(b, "  \"outside the cluster\" -> ");
-		dot_quoted(b, svc->name);
-		buf_adds(b, " [label=");
-		dot_quoted(b, label.data);
-		buf_adds(b, ", color=darkorange, fontcolor=darkorange];\n");
-	}
+	buf_add(b, edges.data, edges.len);
+	buf_release(&edges);
 	for (i = 0; i < sb->nr_exposed; i++) {
 		const struct exposed *e = &sb->exposed[i];
 
@@ -326,7 +345,7 @@ void explain_dot(struct buf *b, const struct net_model *m,
 		dot_nodes(b, sb, pts);
 		dot_edges(b, m);
 		dot_internet(b, m);
-		dot_outside(b, sb);
+		dot_outside(b, m);
 	}
 	buf_adds(b, "}\n");
 }
