@@ -47,14 +47,32 @@ void net_model_init(struct net_model *m, const struct sandbox *sb,
 		    pt->service < sb->nr && !m->pods[pt->service])
 			m->pods[pt->service] = pt;
 	}
-	for (i = 0; i < sb->nr; i++)
+	m->selecting = xcalloc(sb->nr ? sb->nr : 1, sizeof(*m->selecting));
+	for (i = 0; i < sb->nr; i++) {
+		struct policy_indexes *sel = &m->selecting[i];
+		size_t alloc_sel = 0;
+
 		if (!m->pods[i])
 			BUG("service %s has no pod template",
 			    sb->services[i].name);
+		/* Once per service: every question below asks it again. */
+		for (j = 0; j < m->nr; j++) {
+			if (!net_policy_selects(m->all[j], m->pods[i], sb))
+				continue;
+			sel->items = xgrow(sel->items, sizeof(*sel->items),
+					   sel->nr + 1, &alloc_sel);
+			sel->items[sel->nr++] = j;
+		}
+	}
 }
 
 void net_model_release(struct net_model *m)
 {
+	size_t i;
+
+	for (i = 0; m->selecting && i < m->sb->nr; i++)
+		free(m->selecting[i].items);
+	free(m->selecting);
 	net_policies_release(&m->own);
 	free(m->all);
 	free(m->pods);
@@ -74,10 +92,11 @@ static bool selects_pod(const struct net_model *m,
 	return false;
 }
 
-static bool policy_selects(const struct net_model *m,
-			   const struct net_policy *p, size_t k)
+/* The i-th of the policies that select service k's pods. */
+static const struct net_policy *selecting(const struct net_model *m,
+					  size_t k, size_t i)
 {
-	return net_policy_selects(p, m->pods[k], m->sb);
+	return m->all[m->selecting[k].items[i]];
 }
 
 /*
@@ -231,11 +250,8 @@ static void side_collect(const struct net_model *m, size_t self, size_t peer,
 {
 	size_t i, j;
 
-	for (i = 0; i < m->nr; i++) {
-		const struct net_policy *p = m->all[i];
-
-		if (!policy_selects(m, p, self))
-			continue;
+	for (i = 0; i < m->selecting[self].nr; i++) {
+		const struct net_policy *p = selecting(m, self, i);
 		/*
 		 * Rules of the direction, allow or deny, put the pod in
 		 * default deny for it (Cilium: len(Ingress) > 0 ||
@@ -387,11 +403,8 @@ static bool denied_entirely(const struct net_model *m, size_t k,
 {
 	size_t i, j;
 
-	for (i = 0; i < m->nr; i++) {
-		const struct net_policy *p = m->all[i];
-
-		if (!policy_selects(m, p, k))
-			continue;
+	for (i = 0; i < m->selecting[k].nr; i++) {
+		const struct net_policy *p = selecting(m, k, i);
 		for (j = 0; j < p->nr_rules[dir]; j++)
 			if (denies_everything(&p->rules[dir][j]))
 				return true;
@@ -478,11 +491,8 @@ void net_egress(const struct net_model *m, size_t k, struct allows *out)
 
 	if (denied_entirely(m, k, NET_EGRESS_DENY))
 		return;
-	for (i = 0; i < m->nr; i++) {
-		const struct net_policy *p = m->all[i];
-
-		if (!policy_selects(m, p, k))
-			continue;
+	for (i = 0; i < m->selecting[k].nr; i++) {
+		const struct net_policy *p = selecting(m, k, i);
 		for (j = 0; j < p->nr_rules[NET_EGRESS]; j++)
 			rule_egress(out, p, &p->rules[NET_EGRESS][j]);
 	}
@@ -520,12 +530,10 @@ void net_inbound(const struct net_model *m, size_t k, struct inbounds *out)
 
 	if (denied_entirely(m, k, NET_INGRESS_DENY))
 		return;
-	for (i = 0; i < m->nr; i++) {
-		const struct net_policy *p = m->all[i];
+	for (i = 0; i < m->selecting[k].nr; i++) {
+		const struct net_policy *p = selecting(m, k, i);
 		struct inbound *in = NULL;
 
-		if (!policy_selects(m, p, k))
-			continue;
 		for (j = 0; j < p->nr_rules[NET_INGRESS]; j++) {
 			const struct net_rule *r = &p->rules[NET_INGRESS][j];
 
@@ -671,11 +679,8 @@ void net_dns(const struct net_model *m, size_t k, struct dns_reach *out)
 		out->cluster_patterns[d] = cluster_dns_pattern(m->sb, d + 1);
 	if (denied_entirely(m, k, NET_EGRESS_DENY))
 		return;
-	for (i = 0; i < m->nr; i++) {
-		const struct net_policy *p = m->all[i];
-
-		if (!policy_selects(m, p, k))
-			continue;
+	for (i = 0; i < m->selecting[k].nr; i++) {
+		const struct net_policy *p = selecting(m, k, i);
 		for (j = 0; j < p->nr_rules[NET_EGRESS]; j++) {
 			rule_dns(out, &p->rules[NET_EGRESS][j]);
 			rule_lifts(out, p, &p->rules[NET_EGRESS][j]);

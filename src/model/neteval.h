@@ -48,6 +48,11 @@
 
 struct chart_policies;
 
+struct policy_indexes {
+	size_t *items;
+	size_t nr;
+};
+
 struct net_model {
 	const struct sandbox *sb;
 	struct net_policies own;	/* the sandbox's, every set */
@@ -55,6 +60,8 @@ struct net_model {
 	size_t nr;
 	/* Each service's pod template (its endpoint), by service index. */
 	const struct pod_template **pods;
+	/* By service index: the policies (indexes into all) selecting it. */
+	struct policy_indexes *selecting;
 };
 
 /*
