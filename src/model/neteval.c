@@ -498,6 +498,12 @@ void net_egress(const struct net_model *m, size_t k, struct allows *out)
 	}
 }
 
+bool allow_same_rule(const struct allow *a, const struct allow *b)
+{
+	return a->kind == b->kind && a->policy == b->policy &&
+	       a->names == b->names;
+}
+
 void allows_release(struct allows *a)
 {
 	free(a->items);

@@ -114,9 +114,14 @@ struct allows {
 	size_t alloc;
 };
 
-/* Service k's allowances outside the release, in policy order. */
+/*
+ * Service k's allowances outside the release, in policy order: the ports
+ * of one rule towards the same names follow each other (allow_same_rule).
+ */
 void net_egress(const struct net_model *m, size_t k, struct allows *out);
 void allows_release(struct allows *a);
+/* a and b are ports of one rule towards the same names. */
+bool allow_same_rule(const struct allow *a, const struct allow *b);
 
 /* What one policy lets in from outside the cluster (an internet address). */
 struct inbound {

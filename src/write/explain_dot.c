@@ -188,10 +188,7 @@ static void dot_allow_label(struct buf *label, const struct allows *al,
 			 "pods" : "anything", a->policy->name_parts[0]);
 	else
 		add_names(label, a->names, a->nr_names);
-	/* The ports of one rule towards the same names follow. */
-	for (j = *i; j < al->nr && al->items[j].kind == a->kind &&
-	     al->items[j].policy == a->policy &&
-	     al->items[j].names == a->names; j++) {
+	for (j = *i; j < al->nr && allow_same_rule(&al->items[j], a); j++) {
 		if (a->kind != ALLOW_DOMAINS && !al->items[j].port)
 			continue;
 		buf_adds(label, j == *i ? " :" : ",");

@@ -236,10 +236,8 @@ static void text_egress(struct buf *b, const struct allows *al)
 		add_origin(b, a->policy);
 		buf_adds(b, ": ");
 		add_peer(b, a);
-		/* The ports of one rule towards the same names follow. */
-		for (j = i; j < al->nr && al->items[j].kind == a->kind &&
-		     al->items[j].policy == a->policy &&
-		     al->items[j].names == a->names; j++) {
+		for (j = i; j < al->nr && allow_same_rule(&al->items[j], a);
+		     j++) {
 			const struct allow *p = &al->items[j];
 
 			buf_adds(b, j == i && a->kind == ALLOW_DOMAINS ?

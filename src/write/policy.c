@@ -115,6 +115,18 @@ static void write_peers(struct buf *b, size_t indent,
 	}
 }
 
+/* "rules:", "PROTOCOL:" and a "- KEY: NAME" item per name. */
+static void write_l7_rules(struct buf *b, size_t indent, const char *protocol,
+			   const char *key, const struct strlist *names)
+{
+	size_t i;
+
+	write_key(b, indent, "rules");
+	write_key(b, indent + 2, protocol);
+	for (i = 0; i < names->nr; i++)
+		ytext_item_quoted(b, indent + 2, key, names->items[i]);
+}
+
 static void write_check(struct buf *b, size_t indent,
 			const struct net_ports *np)
 {
@@ -124,11 +136,7 @@ static void write_check(struct buf *b, size_t indent,
 	case CHECK_NONE:
 		break;
 	case CHECK_DNS:
-		write_key(b, indent, "rules");
-		write_key(b, indent + 2, "dns");
-		for (i = 0; i < np->names.nr; i++)
-			ytext_item_quoted(b, indent + 2, "matchPattern",
-					  np->names.items[i]);
+		write_l7_rules(b, indent, "dns", "matchPattern", &np->names);
 		break;
 	case CHECK_TLS_SNI:
 		write_key(b, indent, "serverNames");
@@ -140,11 +148,7 @@ static void write_check(struct buf *b, size_t indent,
 		}
 		break;
 	case CHECK_HTTP_HOST:
-		write_key(b, indent, "rules");
-		write_key(b, indent + 2, "http");
-		for (i = 0; i < np->names.nr; i++)
-			ytext_item_quoted(b, indent + 2, "host",
-					  np->names.items[i]);
+		write_l7_rules(b, indent, "http", "host", &np->names);
 		break;
 	case CHECK_OTHER:
 		BUG("an L7 check the policies cannot write");
