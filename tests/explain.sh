@@ -135,7 +135,7 @@ pods() {
 		i=$((i + 1))
 	done
 }
-# --explain describes at most 300 services (src/explain.h), refuses more.
+# --explain describes at most 300 services (src/write/explain.h), refuses more.
 pods 300 >"$tmp/300.yaml"
 pods 301 >"$tmp/301.yaml"
 if post --namespace n --explain <"$tmp/300.yaml" >"$tmp/out" 2>"$tmp/err" &&

@@ -1,5 +1,5 @@
 /*
- * test_admission — tests of src/admission.c: one object at a time (parsed
+ * test_admission — tests of src/model/admission.c: one object at a time (parsed
  * with stream_parse()), refused or passed, and what the message names.
  */
 #include "unit.h"

@@ -1,5 +1,5 @@
 /*
- * test_annot — tests of src/annot.c: comma-separated lists, and the
+ * test_annot — tests of src/read/annot.c: comma-separated lists, and the
  * agentenv.io/ annotations of small pod templates (parsed with
  * stream_parse() and found with workload_find_all()) turned into services.
  */

@@ -1,5 +1,5 @@
 /*
- * test_buf — tests of src/buf.c: growth, NUL-termination, formatting,
+ * test_buf — tests of src/base/buf.c: growth, NUL-termination, formatting,
  * detaching, and YAML double-quoting checked by parsing the result back
  * with libfyaml.
  */

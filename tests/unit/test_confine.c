@@ -1,6 +1,6 @@
 /*
- * test_confine — what a sandboxed pod may not carry (src/confine.c) and
- * what a record may not put back (src/inject.c), as tables run through
+ * test_confine — what a sandboxed pod may not carry (src/model/confine.c) and
+ * what a record may not put back (src/write/inject.c), as tables run through
  * postrender() on one small Pod each: every volume source of the
  * Kubernetes API with its verdict, with and without host-access, under
  * gVisor and runc; hostPort spellings; the record's runtime-class claim

@@ -1,5 +1,5 @@
 /*
- * test_exposure — which chart Services src/exposure.c finds exposing
+ * test_exposure — which chart Services src/model/exposure.c finds exposing
  * sandboxed pods, run through postrender() on a small stream: a sandboxed
  * Deployment (app: web), an opted-out one (app: tools), and one Service
  * per case. A table of Services: refused (externalIPs, aliases), warned

@@ -1,5 +1,5 @@
 /*
- * test_helmcli — tests of src/helmcli.c: Helm command lines, as
+ * test_helmcli — tests of src/helm/helmcli.c: Helm command lines, as
  * k8s_sandbox and people write them, into agentenv-helm's plan.
  */
 #include "unit.h"

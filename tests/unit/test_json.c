@@ -1,5 +1,5 @@
 /*
- * test_json — tests of src/json.c, the generic JSON writer: how strings
+ * test_json — tests of src/write/json.c, the generic JSON writer: how strings
  * are escaped (a table, every ASCII byte decoded back, non-ASCII UTF-8
  * passed through), how objects and arrays nest and are laid out, and that
  * misuse is a BUG (abort), never malformed JSON.

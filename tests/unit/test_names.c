@@ -1,5 +1,5 @@
 /*
- * test_names — tests of src/names.c: names that fit Kubernetes' limits,
+ * test_names — tests of src/model/names.c: names that fit Kubernetes' limits,
  * stay stable across runs and stay distinct.
  */
 #include "unit.h"

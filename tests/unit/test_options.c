@@ -1,5 +1,5 @@
 /*
- * test_options — tests of src/options.c: the option table, both value
+ * test_options — tests of src/cli/options.c: the option table, both value
  * forms, usage errors, --help/--version, HELM_NAMESPACE. What the options
  * print is captured and checked.
  */

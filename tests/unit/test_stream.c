@@ -1,5 +1,5 @@
 /*
- * test_stream — tests of src/stream.c: splitting a manifest stream into
+ * test_stream — tests of src/read/stream.c: splitting a manifest stream into
  * documents, describing them, reporting bad ones, writing them back.
  */
 #include <limits.h>

@@ -1,5 +1,5 @@
 /*
- * test_validate — table-driven tests of src/validate.c.
+ * test_validate — table-driven tests of src/read/validate.c.
  *
  * Every input is copied into a heap buffer of exactly its length, so reading
  * s[n] (the validators must not: inputs are not NUL-terminated) shows up

@@ -1,5 +1,5 @@
 /*
- * test_values — tests of src/values.c: the --values vocabulary, what each
+ * test_values — tests of src/read/values.c: the --values vocabulary, what each
  * accepted key stores, and the refusal of chart keys, unknown keys and bad
  * items with messages that name the file, line, field and value.
  */

@@ -1,5 +1,5 @@
 /*
- * test_ynode — tests of src/ynode.c, the libfyaml helpers everything else
+ * test_ynode — tests of src/read/ynode.c, the libfyaml helpers everything else
  * reads and edits YAML through.
  */
 #include "unit.h"
